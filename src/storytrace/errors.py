@@ -89,8 +89,7 @@ class MissingDependency(StorytraceError):
 
     def __init__(self, feature: str, extra: str, module: str) -> None:
         super().__init__(
-            f"{feature} needs the optional package {module!r}: "
-            f"pip install 'storytrace[{extra}]'"
+            f"{feature} needs the optional package {module!r}: pip install 'storytrace[{extra}]'"
         )
         self.feature = feature
         self.extra = extra

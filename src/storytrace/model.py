@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 InputFormat = Literal["text", "html", "jsonl", "feed", "warc"]
 """The formats the readers understand; detected from content unless forced."""
@@ -245,3 +245,99 @@ class Article:
     removed: tuple[RemovedSpan, ...] = ()
     paragraphs: tuple[Paragraph, ...] = ()
     sentences: tuple[Sentence, ...] = ()
+
+
+# --- comparison (diff) --------------------------------------------------------------
+
+PairKind = Literal["identical", "reworded", "changed", "moved", "added", "dropped"]
+"""How an aligned unit changed from A to B."""
+
+PAIR_KINDS: tuple[PairKind, ...] = ("identical", "reworded", "changed", "moved", "added", "dropped")
+
+ChangeType = Literal["number", "date", "name", "quote", "hedge", "attribution", "framing"]
+"""The type of a fact difference inside an aligned unit."""
+
+RelationLabel = Literal[
+    "duplicate", "light_edit", "rewrite", "translation", "same_story", "related", "unrelated"
+]
+"""How two documents relate, from the closest to the farthest."""
+
+RELATION_LABELS: tuple[RelationLabel, ...] = (
+    "duplicate",
+    "light_edit",
+    "rewrite",
+    "translation",
+    "same_story",
+    "related",
+    "unrelated",
+)
+
+Direction = Literal["a_to_b", "b_to_a", "unknown"]
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One typed fact difference: what A says and what B says instead (None: absent)."""
+
+    type: ChangeType
+    a: str | None
+    b: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AlignedPair:
+    """An aligned unit: sentence indexes of A and of B, how it changed, and the changes.
+
+    "added" units have no A sentences and "dropped" units no B sentences. Every sentence
+    of each article belongs to exactly one unit.
+    """
+
+    a: tuple[int, ...]
+    b: tuple[int, ...]
+    kind: PairKind
+    similarity: float
+    changes: tuple[Change, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One piece of evidence for a judgement, with its weight (+ for, - against)."""
+
+    name: str
+    detail: str
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """The document relation with its score, direction and the evidence for both."""
+
+    label: RelationLabel
+    score: float
+    direction: Direction
+    direction_confidence: float
+    evidence: tuple[Evidence, ...] = ()
+    direction_evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """Everything ``storytrace.compare`` found about two versions of a story.
+
+    ``coverage_a`` is the fraction of A's sentences with a counterpart in B, and
+    likewise ``coverage_b``. ``to_dict`` (in ``storytrace.compare``) gives the JSON contract.
+    """
+
+    a: Article
+    b: Article
+    pairs: tuple[AlignedPair, ...]
+    relation: Relation
+    coverage_a: float
+    coverage_b: float
+    encoder: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON contract of ``storytrace diff --format json`` (see design.md)."""
+        from .compare import comparison_to_dict
+
+        return comparison_to_dict(self)
