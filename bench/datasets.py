@@ -1,0 +1,72 @@
+"""Loaders for the labelled sets in ../shared/data (never committed to this repository).
+
+Every loader returns [] when its file is absent, so benchmarks and tests can skip cleanly.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+@dataclass(frozen=True)
+class SentencePair:
+    """A labelled sentence pair (MSRP: label 1 = paraphrase)."""
+
+    label: int
+    a: str
+    b: str
+
+
+def msrp_train(root: Path = SHARED_DATA) -> list[SentencePair]:
+    """MSRP train: tab-separated, BOM, CRLF; no CSV quoting (strings hold stray quotes)."""
+    path = root / "msrp" / "msr_paraphrase_train.txt"
+    if not path.exists():
+        return []
+    pairs = []
+    for line in path.read_text("utf-8-sig").splitlines()[1:]:
+        fields = line.split("\t")
+        if len(fields) >= 5:
+            pairs.append(SentencePair(int(fields[0]), fields[3], fields[4]))
+    return pairs
+
+
+def sts(split: str = "train", root: Path = SHARED_DATA) -> list[tuple[str, float, str, str]]:
+    """STS-B rows as (genre, score, s1, s2); only the first seven fields are read."""
+    path = root / "stsbenchmark" / f"sts-{split}.csv"
+    if not path.exists():
+        return []
+    rows = []
+    for line in path.read_text("utf-8").splitlines():
+        fields = line.split("\t")
+        if len(fields) >= 7:
+            rows.append((fields[0], float(fields[4]), fields[5], fields[6]))
+    return rows
+
+
+def wmt_docs(pair: str | None = "en-ru", root: Path = SHARED_DATA) -> list[dict[str, object]]:
+    """WMT22 documents: src_sentences[i] translates to ref_sentences[i]."""
+    path = root / "wmt22_news" / "wmt22_news_docs_en_ru.jsonl"
+    if not path.exists():
+        return []
+    docs = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+    return [d for d in docs if pair is None or d["pair"] == pair]
+
+
+def ecb_docs(root: Path = SHARED_DATA) -> list[dict[str, object]]:
+    """ECB+ train+dev documents with topic, subtopic (gold event) and text."""
+    path = root / "ecbplus" / "ecbplus_docs_train_dev.jsonl"
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+def iter_lines(path: Path) -> Iterator[str]:
+    """Lines of a UTF-8 file without their newline."""
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            yield line.rstrip("\n")

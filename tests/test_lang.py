@@ -1,0 +1,67 @@
+"""Language identification on real text (storytrace.lang)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from storytrace.errors import ConfigError
+from storytrace.lang import MIN_LETTERS, identify, supported_languages
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data"
+WMT = DATA / "wmt22_news" / "wmt22_news_docs_en_ru.jsonl"
+
+
+def test_seed_article_is_english() -> None:
+    for name in ("a.txt", "b.txt"):
+        text = (ROOT / "examples" / "seed-pair" / name).read_text(encoding="utf-8")
+        code, confidence = identify(text)
+        assert code == "en"
+        assert 0.9 < confidence <= 1.0
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not WMT.is_file(), reason="external data ../shared/data is absent")
+def test_wmt_russian_document_is_russian() -> None:
+    with WMT.open(encoding="utf-8") as f:
+        doc = json.loads(next(f))
+    russian = doc["ref_sentences"] if doc["ref_lang"] == "ru" else doc["src_sentences"]
+    code, confidence = identify(" ".join(russian))
+    assert code == "ru"
+    assert confidence > 0.9
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t", "ok", "12:30 — 45%", "Putin says", "Привет"])
+def test_too_short_is_unidentified(text: str) -> None:
+    assert identify(text) == (None, 0.0)
+
+
+def test_min_letters_boundary() -> None:
+    assert identify("a" * (MIN_LETTERS - 1))[0] is None
+    assert identify("The cat sat on the mat.")[0] == "en"
+
+
+def test_codes_are_iso_639_1() -> None:
+    codes = supported_languages()
+    assert {"en", "ru", "uk"} <= set(codes)
+    assert all(len(code) == 2 for code in codes)  # no 'pcm', 'zxx' ...
+
+
+def test_candidates_restrict_the_answer() -> None:
+    text = "Очаг залегал на глубине 92,5 км."  # Russian, read as Bulgarian unrestricted
+    code, _ = identify(text, candidates={"en", "ru", "uk"})
+    assert code == "ru"
+
+
+def test_unknown_candidate_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="xx"):
+        identify("The cat sat on the mat.", candidates={"en", "xx"})
+
+
+def test_only_the_leading_sample_is_read() -> None:
+    english = "The minister said the talks would resume next week in Berlin. " * 40
+    russian = "Министр заявил, что переговоры возобновятся на следующей неделе. " * 40
+    assert identify(english + russian)[0] == "en"
