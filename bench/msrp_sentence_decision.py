@@ -1,0 +1,198 @@
+"""The sentence decision on MSRP train, by cross-validation; fits ``models/similarity.json``.
+
+storytrace calls two sentences a paraphrase when ``diff`` would align them as identical or
+reworded: the texts are identical, or the similarity model says "same statement"
+(p > 0.5) and no typed fact change (number, date, name, quote, hedge, attribution,
+framing) separates them. This script measures exactly that decision with k-fold
+cross-validation on MSRP train, next to the plain cosine-threshold baseline.
+
+    python bench/msrp_sentence_decision.py --encoder use          # table
+    python bench/msrp_sentence_decision.py --encoder use --write  # refit and store weights
+
+The logistic weights are fitted on pairs with no detected fact change (where the label is
+about wording alone), and the decision threshold is folded into the bias so that the
+shipped model's 0.5 is the decision point the aligner uses.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import datasets
+from storytrace import errors, from_text
+from storytrace.diff import fact_changes, normalise_text
+from storytrace.encode import get_encoder
+from storytrace.similarity import UnitSimilarity, similarity_model
+
+MODEL_FILE = Path(__file__).resolve().parents[1] / "src/storytrace/models/similarity.json"
+FEATURES = ("w_cosine", "w_anchor", "w_overlap", "w_char")
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-2) -> np.ndarray:
+    """Newton-Raphson logistic regression with a small L2 penalty; returns [bias, w...]."""
+    xb = np.hstack([np.ones((len(x), 1)), x])
+    w = np.zeros(xb.shape[1])
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-xb @ w))
+        grad = xb.T @ (p - y) + l2 * np.r_[0, w[1:]]
+        hess = (xb * (p * (1 - p))[:, None]).T @ xb + l2 * np.diag(np.r_[0, np.ones(len(w) - 1)])
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return w
+
+
+def predict(w: np.ndarray, x: np.ndarray) -> np.ndarray:
+    return 1 / (1 + np.exp(-(w[0] + x @ w[1:])))
+
+
+def best_threshold(scores: np.ndarray, y: np.ndarray, forced: np.ndarray) -> float:
+    """Threshold on scores maximising accuracy of: forced (identical) or score > t."""
+    best_t, best_acc = 0.5, -1.0
+    for t in np.unique(np.round(scores, 3)):
+        acc = float(np.mean((forced | (scores > t)) == y))
+        if acc > best_acc:
+            best_t, best_acc = float(t), acc
+    return best_t
+
+
+def featurize(encoder_name: str, limit: int | None) -> dict[str, np.ndarray]:
+    pairs = datasets.msrp_train()
+    if not pairs:
+        sys.exit("MSRP train not found in ../shared/data; nothing to measure")
+    pairs = pairs[:limit] if limit else pairs
+    encoder = get_encoder(encoder_name)
+    model = similarity_model(encoder.name)
+    t0 = time.perf_counter()
+    articles = []
+    for pair in pairs:
+        try:
+            articles.append((from_text(pair.a), from_text(pair.b)))
+        except errors.InputError:
+            articles.append((None, None))
+    t_read = time.perf_counter() - t0
+    texts = sorted({s.text for a, b in articles if a and b for s in (*a.sentences, *b.sentences)})
+    t0 = time.perf_counter()
+    vectors = encoder.encode(texts)
+    t_encode = time.perf_counter() - t0
+    index = {t: k for k, t in enumerate(texts)}
+    feats, labels, changed, identical, cosines = [], [], [], [], []
+    for pair, (a, b) in zip(pairs, articles, strict=True):
+        labels.append(pair.label)
+        if a is None or b is None:
+            feats.append((0.0, 0.0, 0.0, 0.0))
+            changed.append(True)
+            identical.append(False)
+            cosines.append(0.0)
+            continue
+        sim = UnitSimilarity(
+            a=a.sentences,
+            b=b.sentences,
+            va=vectors[[index[s.text] for s in a.sentences]],
+            vb=vectors[[index[s.text] for s in b.sentences]],
+            model=model,
+            cross_lingual=False,
+        )
+        f = sim.features(range(len(a.sentences)), range(len(b.sentences)))
+        feats.append(f)
+        cosines.append(f[0])
+        changed.append(bool(fact_changes(a.sentences, b.sentences, cross_lingual=False)))
+        identical.append(normalise_text(a.body) == normalise_text(b.body))
+    print(
+        f"read {len(pairs)} pairs in {t_read:.1f}s; encoded {len(texts)} sentences with "
+        f"{encoder.name} in {t_encode:.1f}s ({1000 * t_encode / max(len(texts), 1):.2f} ms each)"
+    )
+    return {
+        "x": np.array(feats),
+        "y": np.array(labels, dtype=float),
+        "changed": np.array(changed),
+        "identical": np.array(identical),
+        "cosine": np.array(cosines),
+    }
+
+
+def cross_validate(d: dict[str, np.ndarray], folds: int) -> dict[str, list[float]]:
+    rng = np.random.default_rng(13)
+    order = rng.permutation(len(d["y"]))
+    parts = np.array_split(order, folds)
+    results: dict[str, list[float]] = {
+        "cosine threshold": [],
+        "similarity model": [],
+        "storytrace": [],
+    }
+    for k in range(folds):
+        test = parts[k]
+        train = np.concatenate([parts[j] for j in range(folds) if j != k])
+        y_tr, y_te = d["y"][train], d["y"][test]
+        no_forced = np.zeros(len(train), dtype=bool)
+        t = best_threshold(d["cosine"][train], y_tr, no_forced)
+        results["cosine threshold"].append(float(np.mean((d["cosine"][test] > t) == y_te)))
+        w_all = fit_logistic(d["x"][train], y_tr)
+        t = best_threshold(predict(w_all, d["x"][train]), y_tr, no_forced)
+        results["similarity model"].append(
+            float(np.mean((predict(w_all, d["x"][test]) > t) == y_te))
+        )
+        w, t = fit_decision(d, train)
+        results["storytrace"].append(float(np.mean(decide(d, test, w, t) == y_te)))
+    return results
+
+
+def fit_decision(d: dict[str, np.ndarray], idx: np.ndarray) -> tuple[np.ndarray, float]:
+    """Fit weights on change-free pairs, then the threshold for the whole decision."""
+    clean = idx[~d["changed"][idx]]
+    w = fit_logistic(d["x"][clean], d["y"][clean])
+    scores = np.where(d["changed"][idx], -1.0, predict(w, d["x"][idx]))
+    t = best_threshold(scores, d["y"][idx], d["identical"][idx])
+    return w, t
+
+
+def decide(d: dict[str, np.ndarray], idx: np.ndarray, w: np.ndarray, t: float) -> np.ndarray:
+    p = predict(w, d["x"][idx])
+    return d["identical"][idx] | ((p > t) & ~d["changed"][idx])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--encoder", default="use")
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--write", action="store_true", help="store the fitted weights")
+    args = parser.parse_args()
+    d = featurize(args.encoder, args.limit)
+    results = cross_validate(d, args.folds)
+    majority = max(d["y"].mean(), 1 - d["y"].mean())
+    print(f"\nMSRP train, {args.folds}-fold cross-validation, encoder {args.encoder}")
+    print(f"{'decision':<22} {'accuracy':>9} {'std':>7}")
+    print(f"{'majority class':<22} {majority:>9.4f} {'':>7}")
+    for name, accs in results.items():
+        print(f"{name:<22} {np.mean(accs):>9.4f} {np.std(accs):>7.4f}")
+    share = d["changed"].mean()
+    print(
+        f"\npairs with a typed fact change: {share:.1%} "
+        f"(of which paraphrases per MSRP: {d['y'][d['changed']].mean():.1%})"
+    )
+    if args.write:
+        w, t = fit_decision(d, np.arange(len(d["y"])))
+        # Fold the threshold into the bias: p > t  <=>  sigmoid(z - logit(t)) > 0.5.
+        t = min(max(t, 1e-3), 1 - 1e-3)
+        bias = float(w[0] - math.log(t / (1 - t)))
+        weights = {"bias": round(bias, 4)}
+        weights.update({name: round(float(v), 4) for name, v in zip(FEATURES, w[1:], strict=True)})
+        data = json.loads(MODEL_FILE.read_text("utf-8"))
+        data["models"][get_encoder(args.encoder).name] = weights
+        MODEL_FILE.write_text(json.dumps(data, indent=2) + "\n", "utf-8")
+        print(f"wrote {weights} for {args.encoder} to {MODEL_FILE.name}")
+    print(f"storytrace_accuracy={np.mean(results['storytrace']):.4f}")
+
+
+if __name__ == "__main__":
+    main()

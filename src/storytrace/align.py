@@ -1,0 +1,166 @@
+"""Many-to-many sentence alignment between two versions of an article.
+
+The method is the one Bertalign and Vecalign use for translations, adapted to rewrites:
+
+1. a monotonic dynamic programme over the 1:1 probability matrix (from
+   ``similarity.UnitSimilarity``) that may also take 1:2 and 2:1 units and skip sentences
+   on either side (added / dropped). A unit earns ``(p - threshold) * weight``, where the
+   weight grows with the number of sentences it covers, so a merge wins only when the
+   merged statement matches better than its parts would; every part of a merge must be
+   related on its own (``part_threshold``), which keeps an unrelated neighbour out;
+2. then sentences left over on both sides are paired greedily, best first, when they are
+   clearly the same statement (``moved_threshold``): those units are "moved", because
+   the order-preserving pass could not take them.
+
+The result covers every sentence of each side exactly once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from .similarity import UnitSimilarity
+
+UnitKind = Literal["match", "moved", "dropped", "added"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AlignOptions:
+    """Thresholds of the aligner, all on the probability scale of ``similarity``.
+
+    Attributes:
+        threshold: a 1:1 or merged unit is taken when its probability exceeds this.
+        part_threshold: each sentence of a 1:2 / 2:1 unit must reach this alone.
+        moved_threshold: an out-of-order pair is taken as "moved" above this.
+        merge_bonus: extra weight per additional sentence in a merge (0.5: a 1:2 unit
+            weighs 1.5 times a 1:1 unit).
+    """
+
+    threshold: float = 0.5
+    part_threshold: float = 0.2
+    moved_threshold: float = 0.6
+    merge_bonus: float = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One aligned unit before labelling: sentence indexes of A and B."""
+
+    a: tuple[int, ...]
+    b: tuple[int, ...]
+    kind: UnitKind
+    probability: float
+
+
+_MERGES: tuple[tuple[int, int], ...] = ((1, 2), (2, 1))
+
+
+def align(sim: UnitSimilarity, *, options: AlignOptions | None = None) -> list[Unit]:
+    """Align the sentences of ``sim.a`` and ``sim.b``; see the module docstring."""
+    opts = options or AlignOptions()
+    n, m = len(sim.a), len(sim.b)
+    p = sim.matrix()
+    units = _monotonic(sim, p, opts)
+    used_a = {i for u in units for i in u.a}
+    used_b = {j for u in units for j in u.b}
+    units.extend(_moved(p, used_a, used_b, opts))
+    used_a = {i for u in units for i in u.a}
+    used_b = {j for u in units for j in u.b}
+    units.extend(Unit((i,), (), "dropped", 0.0) for i in range(n) if i not in used_a)
+    units.extend(Unit((), (j,), "added", 0.0) for j in range(m) if j not in used_b)
+    return units
+
+
+def _monotonic(sim: UnitSimilarity, p: np.ndarray, opts: AlignOptions) -> list[Unit]:
+    """The order-preserving dynamic programme; returns its matched units.
+
+    Plain Python lists, not numpy, inside the loop: indexing a list is several times
+    faster than indexing an array element by element.
+    """
+    n, m = p.shape
+    prob = p.tolist()
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    back: dict[tuple[int, int], tuple[int, int, float]] = {}
+    merged: dict[tuple[int, int, int, int], float] = {}
+    threshold = opts.threshold
+    for i in range(n + 1):
+        row, above = best[i], best[i - 1] if i else None
+        for j in range(m + 1):
+            if i == 0 and j == 0:
+                continue
+            # Skips first, so that ties prefer leaving sentences unmatched to weak matches.
+            cand = -1e18
+            step = (0, 0, 0.0)
+            if above is not None and above[j] > cand:
+                cand, step = above[j], (1, 0, 0.0)
+            if j > 0 and row[j - 1] > cand:
+                cand, step = row[j - 1], (0, 1, 0.0)
+            if i and j:
+                p11 = prob[i - 1][j - 1]
+                if p11 > threshold and best[i - 1][j - 1] + p11 - threshold > cand:
+                    cand, step = best[i - 1][j - 1] + p11 - threshold, (1, 1, p11)
+                for di, dj in _MERGES:
+                    if i < di or j < dj:
+                        continue
+                    unit = _merge_probability(sim, prob, i - di, j - dj, di, dj, opts, merged)
+                    if unit is None or unit <= threshold:
+                        continue
+                    weight = 1.0 + opts.merge_bonus * (di + dj - 2)
+                    value = best[i - di][j - dj] + (unit - threshold) * weight
+                    if value > cand:
+                        cand, step = value, (di, dj, unit)
+            row[j] = cand
+            back[(i, j)] = step
+    units: list[Unit] = []
+    i, j = n, m
+    while i > 0 or j > 0:
+        di, dj, unit_p = back[(i, j)]
+        if di and dj:
+            units.append(Unit(tuple(range(i - di, i)), tuple(range(j - dj, j)), "match", unit_p))
+        i, j = i - di, j - dj
+    units.reverse()
+    return units
+
+
+def _merge_probability(
+    sim: UnitSimilarity,
+    prob: list[list[float]],
+    i0: int,
+    j0: int,
+    di: int,
+    dj: int,
+    opts: AlignOptions,
+    cache: dict[tuple[int, int, int, int], float],
+) -> float | None:
+    """Probability of the merged unit A[i0:i0+di] ~ B[j0:j0+dj], None if it cannot be one."""
+    for i in range(i0, i0 + di):
+        for j in range(j0, j0 + dj):
+            if prob[i][j] < opts.part_threshold:
+                return None
+    key = (i0, j0, di, dj)
+    if key not in cache:
+        cache[key] = sim.score(range(i0, i0 + di), range(j0, j0 + dj))
+    return cache[key]
+
+
+def _moved(p: np.ndarray, used_a: set[int], used_b: set[int], opts: AlignOptions) -> list[Unit]:
+    """Pair leftover sentences that are clearly the same statement, best first."""
+    free_a = [i for i in range(p.shape[0]) if i not in used_a]
+    free_b = [j for j in range(p.shape[1]) if j not in used_b]
+    candidates = sorted(
+        ((float(p[i, j]), i, j) for i in free_a for j in free_b if p[i, j] > opts.moved_threshold),
+        reverse=True,
+    )
+    taken_a: set[int] = set()
+    taken_b: set[int] = set()
+    units: list[Unit] = []
+    for prob, i, j in candidates:
+        if i in taken_a or j in taken_b:
+            continue
+        taken_a.add(i)
+        taken_b.add(j)
+        units.append(Unit((i,), (j,), "moved", prob))
+    return units

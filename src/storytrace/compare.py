@@ -1,0 +1,121 @@
+"""``compare``: the whole diff of two versions, and its JSON contract.
+
+encode -> similarity -> align -> diff (labels, typed changes) -> relate.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from . import align as _align
+from . import diff as _diff
+from . import relate as _relate
+from .encode import get_encoder
+from .errors import EmptyInput
+from .model import Article, Comparison
+from .similarity import UnitSimilarity, similarity_model
+
+ArticleLike = Article | Path | str
+
+
+def as_article(value: ArticleLike, *, name: str) -> Article:
+    """An Article as given, read from a path, or analysed from a string of text.
+
+    A string is taken as a path only when it names an existing file; otherwise it is the
+    article's text (so a one-line text that happens to be a file name is read as a file).
+    """
+    from .pipeline import from_text, read
+
+    if isinstance(value, Article):
+        return value
+    if isinstance(value, Path):
+        return read(value)
+    if "\n" not in value and len(value) < 4096 and Path(value).is_file():
+        return read(value)
+    return from_text(value, source=name)
+
+
+def compare(
+    a: ArticleLike,
+    b: ArticleLike,
+    *,
+    encoder: str | None = None,
+    align_options: _align.AlignOptions | None = None,
+    relate_options: _relate.RelateOptions | None = None,
+) -> Comparison:
+    """Align two versions sentence by sentence, type every change, judge the relation.
+
+    Args:
+        a, b: Articles, paths, or strings of article text.
+        encoder: ``lexical``, ``use`` or ``st:NAME_OR_PATH``; None for the default.
+
+    Raises:
+        InputError: an input cannot be read or is empty after cleaning.
+        MissingDependency: the encoder needs an extra that is not installed.
+    """
+    art_a = as_article(a, name="<a>")
+    art_b = as_article(b, name="<b>")
+    for art in (art_a, art_b):
+        if not art.sentences:
+            raise EmptyInput(art.source, "no sentences left once boilerplate is removed")
+    enc = get_encoder(encoder)
+    va = enc.encode([s.text for s in art_a.sentences])
+    vb = enc.encode([s.text for s in art_b.sentences])
+    cross_lingual = bool(art_a.lang and art_b.lang and art_a.lang != art_b.lang)
+    sim = UnitSimilarity(
+        a=art_a.sentences,
+        b=art_b.sentences,
+        va=va,
+        vb=vb,
+        model=similarity_model(enc.name, cross_lingual=cross_lingual),
+        cross_lingual=cross_lingual,
+    )
+    units = _align.align(sim, options=align_options)
+    pairs = _diff.label(units, art_a.sentences, art_b.sentences, cross_lingual=cross_lingual)
+    features = _relate.document_features(art_a, art_b, pairs, _relate.document_cosine(va, vb))
+    relation = _relate.judge(art_a, art_b, pairs, features, options=relate_options)
+    return Comparison(
+        a=art_a,
+        b=art_b,
+        pairs=pairs,
+        relation=relation,
+        coverage_a=round(features.coverage_a, 4),
+        coverage_b=round(features.coverage_b, 4),
+        encoder=enc.name,
+    )
+
+
+def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
+    """The JSON contract of ``storytrace diff --format json`` (see design.md)."""
+    from .render.json import article_to_dict
+
+    rel = comparison.relation
+    return {
+        "a": article_to_dict(comparison.a, with_facts=False),
+        "b": article_to_dict(comparison.b, with_facts=False),
+        "relation": {
+            "label": rel.label,
+            "score": rel.score,
+            "direction": rel.direction,
+            "direction_confidence": rel.direction_confidence,
+            "evidence": [_evidence(e) for e in rel.evidence],
+            "direction_evidence": [_evidence(e) for e in rel.direction_evidence],
+        },
+        "coverage": {"a": comparison.coverage_a, "b": comparison.coverage_b},
+        "pairs": [
+            {
+                "a": list(p.a),
+                "b": list(p.b),
+                "kind": p.kind,
+                "similarity": p.similarity,
+                "changes": [{"type": c.type, "a": c.a, "b": c.b} for c in p.changes],
+            }
+            for p in comparison.pairs
+        ],
+        "encoder": comparison.encoder,
+    }
+
+
+def _evidence(e: Any) -> dict[str, Any]:
+    return {"name": e.name, "detail": e.detail, "weight": round(float(e.weight), 4)}
