@@ -1,0 +1,253 @@
+"""The ``storytrace`` command line: thin adapters over the library.
+
+Each command parses its flags, calls one library function, formats the result and maps
+``StorytraceError`` to one line on stderr and an exit code. No pipeline logic lives here.
+
+Exit codes: 0 success; 2 bad input or usage (any input failed, the others were still
+processed); 3 a missing optional extra; 1 anything unexpected.
+
+Why ``--input-format`` and not ``--format`` for the reader override: ``inspect`` and
+``diff`` already use ``--format`` for the *output* format (text|json|html), a contract
+fixed for outside users, so the reader override needs its own name.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from . import __version__
+from .errors import ConfigError, InputError, StorytraceError
+from .model import InputFormat
+from .options import DEFAULT_MAX_BYTES, ReadOptions
+
+app = typer.Typer(
+    name="storytrace",
+    help="Find every version of a news story and explain exactly how the versions differ.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+stdout = Console(highlight=False)
+# soft_wrap: an error stays one line however long the path (scripts grep for it).
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class OutputFormat(StrEnum):
+    """Output formats of ``inspect``."""
+
+    text = "text"
+    json = "json"
+
+
+class DiffFormat(StrEnum):
+    """Output formats of ``diff``."""
+
+    text = "text"
+    json = "json"
+    html = "html"
+
+
+class InputFormatChoice(StrEnum):
+    """Reader override choices (mirrors ``model.INPUT_FORMATS``)."""
+
+    text = "text"
+    html = "html"
+    jsonl = "jsonl"
+    feed = "feed"
+    warc = "warc"
+
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?)i?b?\s*$", re.IGNORECASE)
+_UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
+
+
+def parse_size(value: str) -> int:
+    """Parse a size such as ``5MB``, ``500k`` or ``1048576`` into bytes."""
+    match = _SIZE.match(value)
+    if not match:
+        raise ConfigError(f"--max-size: cannot read {value!r} as a size; use e.g. 5MB, 500KB")
+    return int(float(match.group(1)) * _UNITS[match.group(2).lower()])
+
+
+def fail(err: StorytraceError) -> NoReturn:
+    """Print one line for an error and exit with its code (no traceback)."""
+    report(err)
+    raise typer.Exit(err.exit_code)
+
+
+def report(err: StorytraceError) -> None:
+    """Print one line naming the input (when there is one) and the reason."""
+    stderr.print(f"[bold red]error:[/] {_one_line(str(err))}", markup=True, highlight=False)
+
+
+@contextmanager
+def handled() -> Iterator[None]:
+    """Turn a StorytraceError raised inside a command into one line and its exit code.
+
+    Commands run inside this so that both the console entry point and ``CliRunner``
+    tests see the same behaviour: never a traceback for an error we raised on purpose.
+    """
+    try:
+        yield
+    except StorytraceError as err:
+        fail(err)
+
+
+def _one_line(message: str) -> str:
+    return escape(" ".join(message.split()))
+
+
+def read_options(input_format: InputFormatChoice | None, max_size: str, fetch: bool) -> ReadOptions:
+    """The single mapper from CLI flags to ``ReadOptions``."""
+    fmt: InputFormat | None = input_format.value if input_format else None
+    try:
+        return ReadOptions(format=fmt, max_bytes=parse_size(max_size), fetch=fetch)
+    except ConfigError as err:
+        fail(err)
+
+
+InputFormatOption = Annotated[
+    InputFormatChoice | None,
+    typer.Option(
+        "--input-format",
+        help="Read every source as this format instead of detecting it from content.",
+        case_sensitive=False,
+    ),
+]
+MaxSizeOption = Annotated[
+    str,
+    typer.Option("--max-size", help="Reject inputs larger than this (e.g. 5MB, 500KB)."),
+]
+FetchOption = Annotated[
+    bool,
+    typer.Option(
+        "--fetch/--no-fetch",
+        help="Let feed entries without text fetch their link (network). Off by default.",
+    ),
+]
+_DEFAULT_SIZE = f"{DEFAULT_MAX_BYTES // (1024 * 1024)}MB"
+
+
+def _version(value: bool) -> None:
+    if value:
+        stdout.print(f"storytrace {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Find every version of a news story and explain exactly how the versions differ."""
+
+
+@app.command()
+def inspect(
+    sources: Annotated[list[Path], typer.Argument(help="Files or folders (walked recursively).")],
+    format: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = OutputFormat.text,
+    input_format: InputFormatOption = None,
+    max_size: MaxSizeOption = _DEFAULT_SIZE,
+    fetch: FetchOption = False,
+) -> None:
+    """Show what storytrace reads from each article: metadata, removed boilerplate,
+    sentences and their facts."""
+    from .pipeline import read_many
+    from .render.json import article_to_dict
+    from .render.terminal import print_article
+
+    options = read_options(input_format, max_size, fetch)
+    failures: list[InputError] = []
+
+    def on_error(err: InputError) -> None:
+        failures.append(err)
+        report(err)
+
+    with handled():
+        articles = read_many(sources, options=options, on_error=on_error)
+        if format is OutputFormat.json:
+            payload: dict[str, Any] = {"articles": [article_to_dict(a) for a in articles]}
+            payload["errors"] = [{"source": e.source, "reason": e.reason} for e in failures]
+            sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        else:
+            for article in articles:
+                print_article(stdout, article)
+    if failures:
+        raise typer.Exit(2)
+
+
+@app.command()
+def diff(
+    a: Annotated[Path, typer.Argument(help="The first version (a file).")],
+    b: Annotated[Path, typer.Argument(help="The second version (a file).")],
+    format: Annotated[DiffFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        DiffFormat.text
+    ),
+    encoder: Annotated[
+        str | None,
+        typer.Option("--encoder", "-e", help="Sentence encoder: lexical, use or st:NAME_OR_PATH."),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+    input_format: InputFormatOption = None,
+    max_size: MaxSizeOption = _DEFAULT_SIZE,
+) -> None:
+    """Align two versions sentence by sentence, type every change, and judge the relation
+    and which version came first."""
+    from .compare import compare, comparison_to_dict
+    from .pipeline import read
+
+    options = read_options(input_format, max_size, False)
+    with handled():
+        articles = []
+        for path in (a, b):
+            articles.append(read(path, options=options))
+        comparison = compare(articles[0], articles[1], encoder=encoder)
+        if format is DiffFormat.json:
+            text = json.dumps(comparison_to_dict(comparison), ensure_ascii=False, indent=2) + "\n"
+        elif format is DiffFormat.html:
+            from .render.diff_html import comparison_to_html
+
+            text = comparison_to_html(comparison)
+        else:
+            from .render.diff_terminal import print_comparison
+
+            console = Console(
+                record=True, highlight=False, file=None if output is None else io.StringIO()
+            )
+            print_comparison(console, comparison)
+            if output is None:
+                return
+            text = console.export_text()
+        if output is None:
+            sys.stdout.write(text)
+        else:
+            output.write_text(text, encoding="utf-8")
+            stderr.print(f"wrote {escape(str(output))}")
+
+
+def main() -> None:
+    """Console entry point: run the app, turning any StorytraceError into one line."""
+    try:
+        app()
+    except StorytraceError as err:
+        report(err)
+        sys.exit(err.exit_code)

@@ -1,0 +1,542 @@
+"""A view model of a ``Comparison``, shared by the terminal and HTML diff renderers.
+
+The pipeline says *what* changed (aligned units, kinds, typed fact changes); this module
+decides *how a reader sees it*: which rows come in which order, and which characters of
+each sentence are highlighted. Keeping those decisions here, in plain frozen values with
+no rich or HTML in sight, means the terminal, the HTML file and the web UI show the
+same thing, and the decisions are tested once.
+
+Decisions, and why:
+
+- **Reading order is B's.** Rows follow the first B sentence of each unit, because B is
+  the version a reader checks against its source. A dropped unit (no B sentence) has no
+  B position, so it follows the row of the closest earlier A sentence that kept its
+  place in B (a unit with both sides whose kind is not ``moved``: a moved unit sits at
+  its new place in B, far from its A neighbours). With no such sentence it opens the
+  list. Several dropped units after the same row keep their A order.
+- **Inline highlighting is word-level.** Words and punctuation marks are tokens; a
+  ``difflib.SequenceMatcher`` (longest matching blocks first, which reads better than a
+  bare LCS that matches stray "the"s) marks deleted tokens in A and inserted ones in B.
+  A single short token left equal between two edits, one of them a replacement ("a",
+  "of", a comma), is folded into the edit, so a rewritten clause shows as one struck run
+  instead of confetti; between a pure insertion and a pure deletion it stays, which
+  keeps "is [allegedly] ready" exact.
+- **No word diff where it would be noise.** When the two sides share too few words
+  (``WORD_DIFF_MIN_RATIO``) or are in different languages, every word would be marked;
+  the row says ``word_diff=False`` and renderers show the texts plain.
+- **Typed changes are marked where they are.** ``Change.a`` is looked up in the A text
+  and ``Change.b`` in the B text, case-insensitively and on word boundaries (so a number
+  change "5" does not light up inside "15"); every occurrence in the unit is marked, so
+  "allegedly" is visibly flagged as a hedge even inside a struck run.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal, get_args
+
+from ..model import (
+    PAIR_KINDS,
+    AlignedPair,
+    Article,
+    Change,
+    ChangeType,
+    Comparison,
+    Direction,
+    Evidence,
+    PairKind,
+    RelationLabel,
+    RemovedSpan,
+)
+
+Side = Literal["a", "b"]
+
+CHANGE_TYPES: tuple[ChangeType, ...] = get_args(ChangeType)
+"""Change types in the model's order; summaries group changes in this order."""
+
+WORD_DIFF_MIN_RATIO = 0.2
+"""Below this share of matching words, a word diff marks nearly everything: skip it."""
+
+WORD_DIFF_KINDS: frozenset[PairKind] = frozenset({"identical", "reworded", "changed", "moved"})
+"""Kinds with text on both sides; identical is included because "identical" may be
+judged after normalisation (quotes, spacing), and showing that residue is honest."""
+
+RELATION_PHRASES: dict[RelationLabel, str] = {
+    "duplicate": "the same text",
+    "light_edit": "the same text with small edits",
+    "rewrite": "the same report, rewritten",
+    "translation": "the same report in another language",
+    "same_story": "the same event, reported separately",
+    "related": "related coverage",
+    "unrelated": "unrelated",
+}
+"""One plain phrase per relation label, so no renderer invents its own wording."""
+
+DIRECTION_PHRASES: dict[Direction, str] = {
+    "a_to_b": "A → B: B derives from A",
+    "b_to_a": "B → A: A derives from B",
+    "unknown": "unknown: the evidence does not say which came first",
+}
+
+KIND_PHRASES: dict[PairKind, str] = {
+    "identical": "the same sentence in both",
+    "reworded": "the same statement in other words",
+    "changed": "a fact differs (number, date, name, quote, hedge, source or framing)",
+    "moved": "kept, but at another place in B",
+    "added": "only in B",
+    "dropped": "only in A",
+}
+"""Legend text for each kind of aligned unit."""
+
+REMOVED_HEADING = "removed boilerplate, not dropped reporting"
+
+
+@dataclass(frozen=True, slots=True)
+class Fragment:
+    """A run of a unit's text with one highlighting.
+
+    Attributes:
+        text: the characters, exactly as in the sentence text.
+        edited: deleted from A (on the A side) or inserted in B (on the B side).
+        change: the type of the typed change this run is the text of, if any.
+    """
+
+    text: str
+    edited: bool = False
+    change: ChangeType | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeView:
+    """A typed change with where it occurs.
+
+    Attributes:
+        change: the change as the pipeline reported it.
+        pair: index of its unit in ``Comparison.pairs``.
+        a_at, b_at: sentence indexes where ``change.a`` / ``change.b`` was found; when a
+            side's text is absent or was not found verbatim, the unit's sentences.
+        found_a, found_b: whether that side's text was found verbatim (False when None).
+    """
+
+    change: Change
+    pair: int
+    a_at: tuple[int, ...]
+    b_at: tuple[int, ...]
+    found_a: bool
+    found_b: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One aligned unit as shown: its sentences, kind, and highlighted texts.
+
+    Attributes:
+        pair: index of the unit in ``Comparison.pairs`` (stable anchor for links).
+        a, b: the unit's sentence indexes in A and in B (empty for added / dropped).
+        a_fragments, b_fragments: the unit's text on each side (sentences joined by a
+            space), cut into highlighted runs; empty when that side has no sentence.
+        word_diff: False when the word-level diff was skipped (see module docstring).
+        changes: the unit's typed changes, in the pipeline's order.
+    """
+
+    pair: int
+    kind: PairKind
+    similarity: float
+    a: tuple[int, ...]
+    b: tuple[int, ...]
+    a_fragments: tuple[Fragment, ...]
+    b_fragments: tuple[Fragment, ...]
+    word_diff: bool
+    changes: tuple[ChangeView, ...]
+
+    @property
+    def a_text(self) -> str:
+        """The unit's A text, plain."""
+        return "".join(f.text for f in self.a_fragments)
+
+    @property
+    def b_text(self) -> str:
+        """The unit's B text, plain."""
+        return "".join(f.text for f in self.b_fragments)
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What a reader needs before the sentences: verdict, evidence, counts, changes.
+
+    Evidence lists are sorted by weight magnitude, strongest first, so "top evidence" is
+    a prefix. ``counts`` has every kind, in ``PAIR_KINDS`` order, zeros included.
+    """
+
+    relation: RelationLabel
+    relation_phrase: str
+    score: float
+    direction: Direction
+    direction_phrase: str
+    direction_confidence: float
+    evidence: tuple[Evidence, ...]
+    direction_evidence: tuple[Evidence, ...]
+    coverage_a: float
+    coverage_b: float
+    counts: tuple[tuple[PairKind, int], ...]
+    changes: tuple[ChangeView, ...]
+    removed_a: tuple[RemovedSpan, ...]
+    removed_b: tuple[RemovedSpan, ...]
+    encoder: str
+
+    def changes_by_type(self) -> tuple[tuple[ChangeType, tuple[ChangeView, ...]], ...]:
+        """The changes grouped by type, types in ``CHANGE_TYPES`` order, empty ones left out."""
+        groups = []
+        for change_type in CHANGE_TYPES:
+            group = tuple(c for c in self.changes if c.change.type == change_type)
+            if group:
+                groups.append((change_type, group))
+        known = set(CHANGE_TYPES)
+        stray = tuple(c for c in self.changes if c.change.type not in known)
+        if stray:  # a type the model does not know yet: show it rather than hide it
+            groups.append((stray[0].change.type, stray))
+        return tuple(groups)
+
+
+@dataclass(frozen=True, slots=True)
+class DiffView:
+    """Everything a diff renderer shows, in the order it shows it."""
+
+    a: Article
+    b: Article
+    summary: Summary
+    rows: tuple[Row, ...]
+
+
+# --- building --------------------------------------------------------------------
+
+
+def build_view(comparison: Comparison) -> DiffView:
+    """Turn a comparison into rows in reading order and a summary.
+
+    Raises:
+        ValueError: a unit names a sentence index its article does not have (a bug
+            upstream; better said plainly than rendered as a blank row).
+    """
+    a_sentences = _sentence_texts(comparison.a, "a")
+    b_sentences = _sentence_texts(comparison.b, "b")
+    same_language = not (
+        comparison.a.lang and comparison.b.lang and comparison.a.lang != comparison.b.lang
+    )
+    rows_by_pair = [
+        _row(n, pair, a_sentences, b_sentences, word_diff_allowed=same_language)
+        for n, pair in enumerate(comparison.pairs)
+    ]
+    order = reading_order(comparison.pairs)
+    rows = tuple(rows_by_pair[n] for n in order)
+    relation = comparison.relation
+    counts = dict.fromkeys(PAIR_KINDS, 0)
+    for pair in comparison.pairs:
+        counts[pair.kind] = counts.get(pair.kind, 0) + 1
+    summary = Summary(
+        relation=relation.label,
+        relation_phrase=RELATION_PHRASES.get(relation.label, relation.label),
+        score=relation.score,
+        direction=relation.direction,
+        direction_phrase=DIRECTION_PHRASES.get(relation.direction, relation.direction),
+        direction_confidence=relation.direction_confidence,
+        evidence=_strongest_first(relation.evidence),
+        direction_evidence=_strongest_first(relation.direction_evidence),
+        coverage_a=comparison.coverage_a,
+        coverage_b=comparison.coverage_b,
+        counts=tuple(counts.items()),
+        changes=tuple(c for row in rows for c in row.changes),
+        removed_a=comparison.a.removed,
+        removed_b=comparison.b.removed,
+        encoder=comparison.encoder,
+    )
+    return DiffView(a=comparison.a, b=comparison.b, summary=summary, rows=rows)
+
+
+def reading_order(pairs: Sequence[AlignedPair]) -> list[int]:
+    """Indexes of ``pairs`` in reading order (see the module docstring for the rule)."""
+    with_b = sorted((n for n, p in enumerate(pairs) if p.b), key=lambda n: (min(pairs[n].b), n))
+    dropped = sorted(
+        (n for n, p in enumerate(pairs) if not p.b),
+        key=lambda n: (min(pairs[n].a, default=-1), n),
+    )
+    anchors = [n for n in with_b if pairs[n].a and pairs[n].kind != "moved"]
+    after: dict[int | None, list[int]] = {}
+    for n in dropped:
+        first = min(pairs[n].a, default=-1)
+        earlier = [m for m in anchors if max(pairs[m].a) < first]
+        anchor = max(earlier, key=lambda m: max(pairs[m].a)) if earlier else None
+        after.setdefault(anchor, []).append(n)
+    order = list(after.get(None, []))
+    for n in with_b:
+        order.append(n)
+        order.extend(after.get(n, []))
+    return order
+
+
+def _sentence_texts(article: Article, side: Side) -> dict[int, str]:
+    texts = {s.i: s.text for s in article.sentences}
+    if len(texts) != len(article.sentences):
+        raise ValueError(f"article {side.upper()} ({article.source}) repeats a sentence index")
+    return texts
+
+
+def _lookup(texts: dict[int, str], indexes: Iterable[int], side: Side, pair: int) -> list[str]:
+    out = []
+    for i in indexes:
+        if i not in texts:
+            raise ValueError(
+                f"unit {pair} names sentence {side}#{i}, but {side.upper()} has sentences "
+                f"0..{len(texts) - 1}"
+            )
+        out.append(texts[i])
+    return out
+
+
+def _strongest_first(evidence: Iterable[Evidence]) -> tuple[Evidence, ...]:
+    return tuple(sorted(evidence, key=lambda e: -abs(e.weight)))
+
+
+def _row(
+    n: int,
+    pair: AlignedPair,
+    a_sentences: dict[int, str],
+    b_sentences: dict[int, str],
+    *,
+    word_diff_allowed: bool,
+) -> Row:
+    a_parts = _lookup(a_sentences, pair.a, "a", n)
+    b_parts = _lookup(b_sentences, pair.b, "b", n)
+    a_text = " ".join(a_parts)
+    b_text = " ".join(b_parts)
+
+    a_edited: list[tuple[int, int]] = []
+    b_edited: list[tuple[int, int]] = []
+    word_diff = False
+    if pair.kind in WORD_DIFF_KINDS and a_parts and b_parts and word_diff_allowed:
+        diff = word_diff_spans(a_text, b_text)
+        if diff is not None:
+            a_edited, b_edited = diff
+            word_diff = True
+
+    a_marks: list[tuple[int, int, ChangeType]] = []
+    b_marks: list[tuple[int, int, ChangeType]] = []
+    views = []
+    for change in pair.changes:
+        found_a = _mark(a_text, change.a, change.type, a_marks)
+        found_b = _mark(b_text, change.b, change.type, b_marks)
+        views.append(
+            ChangeView(
+                change=change,
+                pair=n,
+                a_at=_where(change.a, pair.a, a_parts),
+                b_at=_where(change.b, pair.b, b_parts),
+                found_a=found_a,
+                found_b=found_b,
+            )
+        )
+    return Row(
+        pair=n,
+        kind=pair.kind,
+        similarity=pair.similarity,
+        a=pair.a,
+        b=pair.b,
+        a_fragments=fragments(a_text, a_edited, a_marks),
+        b_fragments=fragments(b_text, b_edited, b_marks),
+        word_diff=word_diff,
+        changes=tuple(views),
+    )
+
+
+def _mark(
+    text: str,
+    needle: str | None,
+    change_type: ChangeType,
+    marks: list[tuple[int, int, ChangeType]],
+) -> bool:
+    spans = find_all(text, needle) if needle else []
+    marks.extend((start, end, change_type) for start, end in spans)
+    return bool(spans)
+
+
+def _where(needle: str | None, indexes: tuple[int, ...], parts: list[str]) -> tuple[int, ...]:
+    if needle:
+        hits = tuple(i for i, part in zip(indexes, parts, strict=True) if find_all(part, needle))
+        if hits:
+            return hits
+    return indexes
+
+
+# --- text highlighting -------------------------------------------------------------
+
+_TOKEN = re.compile(r"\w+|[^\w\s]", re.UNICODE)
+
+_QUOTE_FOLD = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'"})
+
+
+def _fold(text: str) -> str:
+    """Lower-case and straighten quotes, one character for one, so offsets still hold.
+
+    ``str.lower`` can lengthen a string ("İ" becomes two characters), which would shift
+    every offset after it; such characters are kept as they are.
+    """
+    folded = (c.lower() if len(c.lower()) == 1 else c for c in text)
+    return "".join(folded).translate(_QUOTE_FOLD)
+
+
+def find_all(text: str, needle: str) -> list[tuple[int, int]]:
+    """Every case-insensitive occurrence of ``needle`` in ``text`` on word boundaries.
+
+    A boundary is only required at an end of the needle that is a word character, so
+    "80%" and '"We want' still match where they stand. Overlapping hits are skipped.
+    """
+    needle = needle.strip()
+    if not needle:
+        return []
+    hay, pin = _fold(text), _fold(needle)
+    spans = []
+    start = hay.find(pin)
+    while start != -1:
+        end = start + len(pin)
+        left_ok = not pin[0].isalnum() or start == 0 or not hay[start - 1].isalnum()
+        right_ok = not pin[-1].isalnum() or end == len(hay) or not hay[end].isalnum()
+        if left_ok and right_ok:
+            spans.append((start, end))
+            start = hay.find(pin, end)
+        else:
+            start = hay.find(pin, start + 1)
+    return spans
+
+
+def word_diff_spans(
+    a_text: str, b_text: str
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]] | None:
+    """Character spans of deleted words in A and inserted words in B.
+
+    Returns None when the texts share too few words for a word diff to be readable
+    (ratio below ``WORD_DIFF_MIN_RATIO``). Consecutive edited tokens give one span,
+    the space between them included, so a run reads as one highlight.
+    """
+    a_tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(a_text)]
+    b_tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(b_text)]
+    a_words = [a_text[s:e] for s, e in a_tokens]
+    b_words = [b_text[s:e] for s, e in b_tokens]
+    matcher = difflib.SequenceMatcher(None, a_words, b_words, autojunk=False)
+    if a_words and b_words and matcher.ratio() < WORD_DIFF_MIN_RATIO:
+        return None
+    a_flags = [True] * len(a_words)
+    b_flags = [True] * len(b_words)
+    for block in matcher.get_matching_blocks():
+        for k in range(block.size):
+            a_flags[block.a + k] = False
+            b_flags[block.b + k] = False
+    _absorb_chaff(a_flags, b_flags, matcher, a_words)
+    return _runs(a_tokens, a_flags), _runs(b_tokens, b_flags)
+
+
+def _absorb_chaff(
+    a_flags: list[bool],
+    b_flags: list[bool],
+    matcher: difflib.SequenceMatcher[str],
+    a_words: list[str],
+) -> None:
+    """Fold a lone short equal token into the edits around it, on both sides.
+
+    Only next to a replacement: between a pure insertion and a pure deletion the token
+    is where the edits meet ("Trump['s administration] is [allegedly] ready"), not chaff.
+    """
+    opcodes = matcher.get_opcodes()
+    for k in range(1, len(opcodes) - 1):
+        tag, i1, i2, j1, _ = opcodes[k]
+        flanked = "replace" in (opcodes[k - 1][0], opcodes[k + 1][0])
+        if tag == "equal" and flanked and i2 - i1 == 1 and len(a_words[i1]) <= 3:
+            a_flags[i1] = True
+            b_flags[j1] = True
+
+
+def _runs(tokens: list[tuple[int, int]], flags: list[bool]) -> list[tuple[int, int]]:
+    """Merge flagged tokens that follow each other into one span (spaces between included)."""
+    spans: list[tuple[int, int]] = []
+    previous = -2
+    for k, ((start, end), flag) in enumerate(zip(tokens, flags, strict=True)):
+        if not flag:
+            continue
+        if previous == k - 1:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+        previous = k
+    return spans
+
+
+def fragments(
+    text: str,
+    edited: Iterable[tuple[int, int]],
+    marks: Iterable[tuple[int, int, ChangeType]],
+) -> tuple[Fragment, ...]:
+    """Cut ``text`` into runs of equal highlighting.
+
+    Where typed-change marks overlap, the first one given wins: a character carries
+    at most one change type, which keeps every renderer's nesting simple.
+    """
+    if not text:
+        return ()
+    edit_flags = [False] * len(text)
+    for start, end in edited:
+        for k in range(max(start, 0), min(end, len(text))):
+            edit_flags[k] = True
+    change_at: list[ChangeType | None] = [None] * len(text)
+    for start, end, change_type in marks:
+        for k in range(max(start, 0), min(end, len(text))):
+            if change_at[k] is None:
+                change_at[k] = change_type
+    out: list[Fragment] = []
+    run_start = 0
+    for k in range(1, len(text) + 1):
+        if k == len(text) or (edit_flags[k], change_at[k]) != (
+            edit_flags[run_start],
+            change_at[run_start],
+        ):
+            out.append(Fragment(text[run_start:k], edit_flags[run_start], change_at[run_start]))
+            run_start = k
+    return tuple(out)
+
+
+# --- shared wording ----------------------------------------------------------------
+
+
+def format_indexes(side: Side, indexes: Sequence[int]) -> str:
+    """``a#2``, ``a#3-4`` for a run, ``a#3,5`` otherwise; ``—`` for none."""
+    if not indexes:
+        return "—"
+    ordered = sorted(indexes)
+    contiguous = ordered == list(range(ordered[0], ordered[-1] + 1))
+    if len(ordered) > 1 and contiguous:
+        return f"{side}#{ordered[0]}-{ordered[-1]}"
+    return f"{side}#" + ",".join(str(i) for i in ordered)
+
+
+def locate(a: Sequence[int], b: Sequence[int]) -> str:
+    """Where a unit or change sits: ``a#2 → b#2``; one side only for added / dropped."""
+    if not a:
+        return format_indexes("b", b)
+    if not b:
+        return format_indexes("a", a)
+    return f"{format_indexes('a', a)} → {format_indexes('b', b)}"
+
+
+def shorten(text: str, limit: int) -> str:
+    """One line of at most ``limit`` characters, cut at a word with an ellipsis."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[: limit - 1].rsplit(" ", 1)[0] or flat[: limit - 1]
+    return cut + "…"
+
+
+def percent(value: float) -> str:
+    """A fraction as a whole percentage ("94%")."""
+    return f"{round(value * 100)}%"
