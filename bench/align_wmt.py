@@ -8,6 +8,13 @@ documents are also read whole through the full pipeline and judged: the relation
 be ``translation``.
 
     python bench/align_wmt.py [--encoder use] [--pair en-ru]
+    python bench/align_wmt.py --fit    # refit the cross-lingual weights ('/xl')
+
+``--fit`` fits the cross-lingual sentence decision (``similarity.json``, key
+``<encoder>/xl``) on these documents: every gold pair is a positive, and for each English
+sentence its most similar wrong Russian sentence and one random wrong one are negatives
+(balanced classes, hard negatives included), so that p = 0.5 separates "this is its
+translation" from "this is a neighbouring sentence".
 """
 
 from __future__ import annotations
@@ -49,14 +56,71 @@ def article_from_sentences(sentences: list[str], lang: str, name: str) -> Articl
     )
 
 
+def fit_cross_lingual(docs: list[dict[str, object]], encoder_name: str | None) -> None:
+    """Fit and store the '/xl' weights of the sentence decision (see the docstring)."""
+    import json
+    import random
+
+    import numpy as np
+
+    from msrp_sentence_decision import MODEL_FILE, fit_logistic
+    from storytrace.encode import get_encoder
+    from storytrace.similarity import FEATURES, UnitSimilarity, similarity_model
+
+    encoder = get_encoder(encoder_name)
+    rng = random.Random(5)
+    xs, ys = [], []
+    for doc in docs:
+        src = [str(s) for s in doc["src_sentences"]]  # type: ignore[union-attr]
+        ref = [str(s) for s in doc["ref_sentences"]]  # type: ignore[union-attr]
+        a = article_from_sentences(src, str(doc["src_lang"]), "a")
+        b = article_from_sentences(ref, str(doc["ref_lang"]), "b")
+        sim = UnitSimilarity(
+            a=a.sentences,
+            b=b.sentences,
+            va=encoder.encode(src),
+            vb=encoder.encode(ref),
+            model=similarity_model(encoder.name, cross_lingual=True),
+            cross_lingual=True,
+            lang_a=str(doc["src_lang"]),
+            lang_b=str(doc["ref_lang"]),
+        )
+        f = sim.matrix_features()
+        n = min(len(src), len(ref))
+        for i in range(n):
+            xs.append(f[:, i, i])
+            ys.append(1.0)
+            wrong = [j for j in range(len(ref)) if j != i]
+            if wrong:
+                hardest = max(wrong, key=lambda j: f[0, i, j])
+                for j in {hardest, rng.choice(wrong)}:
+                    xs.append(f[:, i, j])
+                    ys.append(0.0)
+    used = [k for k, name in enumerate(FEATURES) if name in ("cosine", "anchor", "length")]
+    x = np.array(xs)[:, used]
+    w = fit_logistic(x, np.array(ys))
+    data = json.loads(MODEL_FILE.read_text("utf-8"))
+    data["models"][f"{encoder.name}/xl"] = {
+        "bias": round(float(w[0]), 4),
+        "weights": {FEATURES[k]: round(float(v), 4) for k, v in zip(used, w[1:], strict=True)},
+        "fitted": f"WMT22 en-ru, {len(ys)} sentence pairs, bench/align_wmt.py --fit",
+    }
+    MODEL_FILE.write_text(json.dumps(data, indent=2) + "\n", "utf-8")
+    print(f"wrote {data['models'][f'{encoder.name}/xl']} to {MODEL_FILE.name}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--encoder", default=None)
     parser.add_argument("--pair", default="en-ru")
+    parser.add_argument("--fit", action="store_true", help="refit the cross-lingual weights")
     args = parser.parse_args()
     docs = datasets.wmt_docs(args.pair)
     if not docs:
         sys.exit("WMT22 documents not found in ../shared/data; nothing to measure")
+    if args.fit:
+        fit_cross_lingual(docs, args.encoder)
+        return
     tp = fp = fn = 0
     labels: Counter[str] = Counter()
     t0 = time.perf_counter()

@@ -28,12 +28,12 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import datasets
 from storytrace import errors, from_text
-from storytrace.diff import fact_changes, normalise_text
+from storytrace.changes import fact_changes
+from storytrace.diff import normalise_text
 from storytrace.encode import get_encoder
-from storytrace.similarity import UnitSimilarity, similarity_model
+from storytrace.similarity import FEATURES, UnitSimilarity, similarity_model
 
 MODEL_FILE = Path(__file__).resolve().parents[1] / "src/storytrace/models/similarity.json"
-FEATURES = ("w_cosine", "w_anchor", "w_overlap", "w_char")
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-2) -> np.ndarray:
@@ -85,14 +85,13 @@ def featurize(encoder_name: str, limit: int | None) -> dict[str, np.ndarray]:
     vectors = encoder.encode(texts)
     t_encode = time.perf_counter() - t0
     index = {t: k for k, t in enumerate(texts)}
-    feats, labels, changed, identical, cosines = [], [], [], [], []
+    feats, labels, changed, identical = [], [], [], []
     for pair, (a, b) in zip(pairs, articles, strict=True):
         labels.append(pair.label)
         if a is None or b is None:
-            feats.append((0.0, 0.0, 0.0, 0.0))
+            feats.append(np.zeros(len(FEATURES)))
             changed.append(True)
             identical.append(False)
-            cosines.append(0.0)
             continue
         sim = UnitSimilarity(
             a=a.sentences,
@@ -102,21 +101,20 @@ def featurize(encoder_name: str, limit: int | None) -> dict[str, np.ndarray]:
             model=model,
             cross_lingual=False,
         )
-        f = sim.features(range(len(a.sentences)), range(len(b.sentences)))
-        feats.append(f)
-        cosines.append(f[0])
+        feats.append(sim.features(range(len(a.sentences)), range(len(b.sentences))))
         changed.append(bool(fact_changes(a.sentences, b.sentences, cross_lingual=False)))
         identical.append(normalise_text(a.body) == normalise_text(b.body))
     print(
         f"read {len(pairs)} pairs in {t_read:.1f}s; encoded {len(texts)} sentences with "
         f"{encoder.name} in {t_encode:.1f}s ({1000 * t_encode / max(len(texts), 1):.2f} ms each)"
     )
+    x = np.array(feats)
     return {
-        "x": np.array(feats),
+        "x": x,
         "y": np.array(labels, dtype=float),
         "changed": np.array(changed),
         "identical": np.array(identical),
-        "cosine": np.array(cosines),
+        "cosine": x[:, 0],
     }
 
 
@@ -126,7 +124,7 @@ def cross_validate(d: dict[str, np.ndarray], folds: int) -> dict[str, list[float
     parts = np.array_split(order, folds)
     results: dict[str, list[float]] = {
         "cosine threshold": [],
-        "similarity model": [],
+        "same statement": [],
         "storytrace": [],
     }
     for k in range(folds):
@@ -138,18 +136,16 @@ def cross_validate(d: dict[str, np.ndarray], folds: int) -> dict[str, list[float
         results["cosine threshold"].append(float(np.mean((d["cosine"][test] > t) == y_te)))
         w_all = fit_logistic(d["x"][train], y_tr)
         t = best_threshold(predict(w_all, d["x"][train]), y_tr, no_forced)
-        results["similarity model"].append(
-            float(np.mean((predict(w_all, d["x"][test]) > t) == y_te))
-        )
+        results["same statement"].append(float(np.mean((predict(w_all, d["x"][test]) > t) == y_te)))
         w, t = fit_decision(d, train)
         results["storytrace"].append(float(np.mean(decide(d, test, w, t) == y_te)))
     return results
 
 
 def fit_decision(d: dict[str, np.ndarray], idx: np.ndarray) -> tuple[np.ndarray, float]:
-    """Fit weights on change-free pairs, then the threshold for the whole decision."""
-    clean = idx[~d["changed"][idx]]
-    w = fit_logistic(d["x"][clean], d["y"][clean])
+    """Fit the weights on every pair (the model says "same statement", whatever the facts),
+    then the threshold that makes the whole decision, fact changes included, most accurate."""
+    w = fit_logistic(d["x"][idx], d["y"][idx])
     scores = np.where(d["changed"][idx], -1.0, predict(w, d["x"][idx]))
     t = best_threshold(scores, d["y"][idx], d["identical"][idx])
     return w, t
@@ -185,8 +181,11 @@ def main() -> None:
         # Fold the threshold into the bias: p > t  <=>  sigmoid(z - logit(t)) > 0.5.
         t = min(max(t, 1e-3), 1 - 1e-3)
         bias = float(w[0] - math.log(t / (1 - t)))
-        weights = {"bias": round(bias, 4)}
-        weights.update({name: round(float(v), 4) for name, v in zip(FEATURES, w[1:], strict=True)})
+        weights = {
+            "bias": round(bias, 4),
+            "weights": {f: round(float(v), 4) for f, v in zip(FEATURES, w[1:], strict=True)},
+            "fitted": f"MSRP train, {len(d['y'])} pairs, bench/msrp_sentence_decision.py",
+        }
         data = json.loads(MODEL_FILE.read_text("utf-8"))
         data["models"][get_encoder(args.encoder).name] = weights
         MODEL_FILE.write_text(json.dumps(data, indent=2) + "\n", "utf-8")

@@ -8,7 +8,13 @@ The method is the one Bertalign and Vecalign use for translations, adapted to re
    weight grows with the number of sentences it covers, so a merge wins only when the
    merged statement matches better than its parts would; every part of a merge must be
    related on its own (``part_threshold``), which keeps an unrelated neighbour out;
-2. then sentences left over on both sides are paired greedily, best first, when they are
+2. gaps are filled: where the programme left sentences unmatched on both sides between
+   two matched units (or between a matched unit and the start or end), a sentence pair
+   that is the best match of both its row and its column inside the gap is taken at a
+   lower threshold (``gap_threshold``). Its neighbours vouch for it: in WMT22 en-ru
+   translations, 5% of the gold pairs score under 0.5 on their own (short sentences,
+   idioms: "Things are really taking off!") yet sit alone in a gap with no rival;
+3. then sentences left over on both sides are paired greedily, best first, when they are
    clearly the same statement (``moved_threshold``): those units are "moved", because
    the order-preserving pass could not take them.
 
@@ -33,15 +39,22 @@ class AlignOptions:
 
     Attributes:
         threshold: a 1:1 or merged unit is taken when its probability exceeds this.
-        part_threshold: each sentence of a 1:2 / 2:1 unit must reach this alone.
+        part_threshold: each sentence of a 1:2 / 2:1 unit must reach this alone...
+        part_containment: ... or have this share of its substance words on the other side.
         moved_threshold: an out-of-order pair is taken as "moved" above this.
+        gap_threshold: a pair alone in a gap between matched units, best in its row and
+            column there, is taken above this...
+        gap_min_coverage: ... when the matched units cover this share of the shorter side.
         merge_bonus: extra weight per additional sentence in a merge (0.5: a 1:2 unit
             weighs 1.5 times a 1:1 unit).
     """
 
     threshold: float = 0.5
     part_threshold: float = 0.2
+    part_containment: float = 0.6
     moved_threshold: float = 0.6
+    gap_threshold: float = 0.1
+    gap_min_coverage: float = 0.5
     merge_bonus: float = 0.5
 
 
@@ -64,6 +77,7 @@ def align(sim: UnitSimilarity, *, options: AlignOptions | None = None) -> list[U
     n, m = len(sim.a), len(sim.b)
     p = sim.matrix()
     units = _monotonic(sim, p, opts)
+    units = _fill_gaps(units, p, opts)
     used_a = {i for u in units for i in u.a}
     used_b = {j for u in units for j in u.b}
     units.extend(_moved(p, used_a, used_b, opts))
@@ -125,6 +139,42 @@ def _monotonic(sim: UnitSimilarity, p: np.ndarray, opts: AlignOptions) -> list[U
     return units
 
 
+def _fill_gaps(units: list[Unit], p: np.ndarray, opts: AlignOptions) -> list[Unit]:
+    """Take 1:1 pairs inside the gaps between matched units (see the module docstring).
+
+    Only between versions of one text: when the programme matched less than
+    ``gap_min_coverage`` of the shorter side, the two are at most reports of the same
+    event, whose sentences sit in similar places without one deriving from the other,
+    and a weak pair is just a weak pair.
+    """
+    n, m = p.shape
+    matched = sum(len(u.a) for u in units)
+    if not units or matched < opts.gap_min_coverage * min(n, m):
+        return units
+    bounds = [(0, 0)] + [(u.a[-1] + 1, u.b[-1] + 1) for u in units]
+    starts = [(u.a[0], u.b[0]) for u in units] + [(n, m)]
+    filled: list[Unit] = []
+    for k, ((a0, b0), (a1, b1)) in enumerate(zip(bounds, starts, strict=True)):
+        if k > 0:
+            filled.append(units[k - 1])
+        if a1 <= a0 or b1 <= b0:
+            continue
+        gap = p[a0:a1, b0:b1]
+        for i in range(a1 - a0):
+            j = int(np.argmax(gap[i]))
+            score = float(gap[i, j])
+            if score > opts.gap_threshold and int(np.argmax(gap[:, j])) == i:
+                filled.append(Unit((a0 + i,), (b0 + j,), "match", score))
+    # keep the order monotonic: a gap may yield crossing pairs, keep the first of each
+    filled.sort(key=lambda u: (u.a[0], u.b[0]))
+    out: list[Unit] = []
+    for unit in filled:
+        if out and unit.b[0] <= out[-1].b[-1]:
+            continue
+        out.append(unit)
+    return out
+
+
 def _merge_probability(
     sim: UnitSimilarity,
     prob: list[list[float]],
@@ -135,11 +185,24 @@ def _merge_probability(
     opts: AlignOptions,
     cache: dict[tuple[int, int, int, int], float],
 ) -> float | None:
-    """Probability of the merged unit A[i0:i0+di] ~ B[j0:j0+dj], None if it cannot be one."""
-    for i in range(i0, i0 + di):
-        for j in range(j0, j0 + dj):
-            if prob[i][j] < opts.part_threshold:
-                return None
+    """Probability of the merged unit A[i0:i0+di] ~ B[j0:j0+dj], None if it cannot be one.
+
+    Every part must belong: related on its own (``part_threshold``), or, when it is a
+    fragment too short to score well alone ("Leaders from Germany, France and the United
+    Kingdom are also expected to participate."), most of its words said by the other side
+    (``part_containment``).
+    """
+    rows_a, rows_b = range(i0, i0 + di), range(j0, j0 + dj)
+    for i in rows_a:
+        if all(prob[i][j] < opts.part_threshold for j in rows_b) and (
+            sim.contained("a", i, rows_b) < opts.part_containment
+        ):
+            return None
+    for j in rows_b:
+        if all(prob[i][j] < opts.part_threshold for i in rows_a) and (
+            sim.contained("b", j, rows_a) < opts.part_containment
+        ):
+            return None
     key = (i0, j0, di, dj)
     if key not in cache:
         cache[key] = sim.score(range(i0, i0 + di), range(j0, j0 + dj))
