@@ -76,6 +76,11 @@ def _measure(number: Number) -> str | None:
     return number.unit if number.unit in _measure_units() else None
 
 
+def is_measure(number: Number) -> bool:
+    """True for a measured quantity: a percentage, money, a unit ("80%", "$5 million")."""
+    return _measure(number) is not None
+
+
 def _significant_digits(text: str) -> int:
     """How precisely a number was written: "34.75 million" 4, "34.7 million" 3, "80%" 2.
 

@@ -19,6 +19,7 @@ import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -244,6 +245,136 @@ def diff(
             stderr.print(f"wrote {escape(str(output))}")
 
 
+DbOption = Annotated[
+    Path,
+    typer.Option("--db", help="The store: an SQLite file, created by add when missing."),
+]
+
+
+class FindFormat(StrEnum):
+    """Output formats of ``find``."""
+
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def add(
+    sources: Annotated[list[Path], typer.Argument(help="Files or folders (walked recursively).")],
+    db: DbOption = Path("storytrace.db"),
+    encoder: Annotated[
+        str | None,
+        typer.Option(
+            "--encoder", "-e", help="Document-vector encoder of a new store (default: use)."
+        ),
+    ] = None,
+    index: Annotated[
+        str, typer.Option("--index", help="Vector index of a new store: usearch or exact.")
+    ] = "usearch",
+    batch_size: Annotated[
+        int, typer.Option("--batch-size", help="Articles per committed batch.", min=1)
+    ] = 64,
+    input_format: InputFormatOption = None,
+    max_size: MaxSizeOption = _DEFAULT_SIZE,
+    fetch: FetchOption = False,
+) -> None:
+    """Read articles into the store; an article already stored is skipped and said so."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from .render.find_terminal import print_add
+    from .store import Store, StoreOptions
+
+    options = read_options(input_format, max_size, fetch)
+    with handled():
+        store_options = StoreOptions(encoder=encoder, index=index, batch_size=batch_size)
+        with Store(db, options=store_options) as store:
+            progress = Progress(
+                SpinnerColumn(),
+                TextColumn("adding"),
+                TextColumn("{task.fields[added]:,} added · {task.fields[seen]:,} already stored"),
+                TextColumn("· {task.fields[rate]:.1f} articles/s"),
+                TimeElapsedColumn(),
+                console=stderr,
+                transient=True,
+            )
+            with progress:
+                task = progress.add_task("add", added=0, seen=0, rate=0.0, total=None)
+
+                def on_progress(report: Any) -> None:
+                    progress.update(
+                        task, added=report.added, seen=len(report.duplicates), rate=report.rate
+                    )
+
+                report = store.add(
+                    sources,
+                    read_options=options,
+                    on_error=report_error,
+                    on_progress=on_progress,
+                    on_wait=lambda message: stderr.print(escape(message)),
+                    batch_size=batch_size,
+                )
+            for source, existing in report.duplicates:
+                stderr.print(f"already stored: {escape(source)} (id {escape(existing)})")
+            print_add(stdout, report, str(db))
+    if report.failed:
+        raise typer.Exit(2)
+
+
+def report_error(err: InputError) -> None:
+    """One line per bad input; ``add`` goes on with the others."""
+    report(err)
+
+
+@app.command()
+def find(
+    article: Annotated[
+        str | None, typer.Argument(help="A file holding the article to search for.")
+    ] = None,
+    article_id: Annotated[
+        str | None, typer.Option("--id", help="Search for this stored article instead.")
+    ] = None,
+    db: DbOption = Path("storytrace.db"),
+    limit: Annotated[int, typer.Option("--limit", "-n", help="At most this many.", min=1)] = 10,
+    include_stories: Annotated[
+        bool,
+        typer.Option(
+            "--stories/--versions-only",
+            help="Also list reports of the same event (same_story) and related ones.",
+        ),
+    ] = False,
+    format: Annotated[FindFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        FindFormat.text
+    ),
+) -> None:
+    """List every stored version of an article, best first, each with its relation."""
+    from .render.find_terminal import print_find
+    from .store import VERSION_RELATIONS, Store
+
+    if (article is None) == (article_id is None):
+        fail(ConfigError("give the article as a FILE or with --id ID (one of the two)"))
+    with handled():
+        with Store(db, create=False) as store:
+            include = VERSION_RELATIONS + (("same_story", "related") if include_stories else ())
+            query: str | Path = article_id if article_id is not None else Path(str(article))
+            result = store.find(query, limit=limit, include=include)
+        if format is FindFormat.json:
+            sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        else:
+            for warning in result.warnings:
+                stderr.print(f"[yellow]warning:[/] {escape(warning)}")
+            print_find(stdout, replace(result, warnings=()))
+
+
+@app.command()
+def reindex(db: DbOption = Path("storytrace.db")) -> None:
+    """Rebuild every index of the store (LSH bands, fact keys, vector index file)."""
+    from .store import Store
+
+    with handled(), Store(db, create=False) as store:
+        done = store.reindex(on_wait=lambda message: stderr.print(escape(message)))
+        stdout.print(f"{escape(str(db))}: reindexed {done:,} article(s)")
+
+
 def main() -> None:
     """Console entry point: run the app, turning any StorytraceError into one line."""
     try:
@@ -251,3 +382,7 @@ def main() -> None:
     except StorytraceError as err:
         report(err)
         sys.exit(err.exit_code)
+
+
+if __name__ == "__main__":
+    main()

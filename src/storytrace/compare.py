@@ -8,6 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from . import align as _align
 from . import diff as _diff
 from . import relate as _relate
@@ -65,6 +67,31 @@ def compare(
         )
 
 
+def compare_articles(
+    art_a: Article,
+    art_b: Article,
+    *,
+    encoder: str | None = None,
+    vectors: tuple[np.ndarray, np.ndarray] | None = None,
+    align_options: _align.AlignOptions | None = None,
+    relate_options: _relate.RelateOptions | None = None,
+) -> Comparison:
+    """``compare`` for analysed articles, optionally with their sentence vectors.
+
+    The store's ``find`` passes vectors it cached, so a pair verified before costs no
+    encoding; they must come from ``encoder``.
+    """
+    with one_blas_thread():
+        return _compare(
+            art_a,
+            art_b,
+            encoder=encoder,
+            vectors=vectors,
+            align_options=align_options,
+            relate_options=relate_options,
+        )
+
+
 def _compare(
     art_a: Article,
     art_b: Article,
@@ -72,13 +99,17 @@ def _compare(
     encoder: str | None,
     align_options: _align.AlignOptions | None,
     relate_options: _relate.RelateOptions | None,
+    vectors: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Comparison:
     for art in (art_a, art_b):
         if not art.sentences:
             raise EmptyInput(art.source, "no sentences left once boilerplate is removed")
     enc = get_encoder(encoder)
-    va = enc.encode([s.text for s in art_a.sentences])
-    vb = enc.encode([s.text for s in art_b.sentences])
+    if vectors is None:
+        va = enc.encode([s.text for s in art_a.sentences])
+        vb = enc.encode([s.text for s in art_b.sentences])
+    else:
+        va, vb = vectors
     cross_lingual = bool(art_a.lang and art_b.lang and art_a.lang != art_b.lang)
     sim = UnitSimilarity(
         a=art_a.sentences,

@@ -13,6 +13,7 @@ learn *why* without parsing the message.
     │   ├── TooLarge               over the size limit
     │   ├── MalformedInput         broken HTML, feed, JSONL line or WARC record
     │   └── UnsupportedFormat      a format name we do not know
+    ├── StoreError                 a store that cannot be opened or written  (exit 2, HTTP 409)
     ├── NotFound                   a path or stored id that does not exist (exit 2, HTTP 404)
     ├── ConfigError                an option value that cannot work         (exit 2, HTTP 400)
     └── MissingDependency          an optional extra is not installed       (exit 3, HTTP 501)
@@ -65,6 +66,21 @@ class MalformedInput(InputError):
 
 class UnsupportedFormat(InputError):
     """A format name we do not know; the message lists the valid ones."""
+
+
+class StoreError(StorytraceError):
+    """A store that cannot be opened or written: not a store, a newer schema, locked.
+
+    ``path`` names the database file, ``reason`` says why; nothing in it was changed.
+    """
+
+    status = 409
+    exit_code = 2
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
 
 
 class NotFound(StorytraceError):

@@ -22,6 +22,19 @@ from .options import ReadOptions
 Source = str | Path
 
 
+def publication_hash(
+    body: str, title: str | None, published: str | None, outlet: str | None, url: str | None
+) -> str:
+    """sha256 of the cleaned body and the metadata that tells one publication from another.
+
+    The same text published by two outlets is two articles (one a duplicate version of
+    the other), while the same file read twice is one. An article without an id from its
+    source takes this hash's first 16 hex digits as its id: stable across runs.
+    """
+    parts = [body, title or "", published or "", outlet or "", url or ""]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
 def analyze(raw: RawArticle) -> Article:
     """Clean, segment and extract the facts of one raw article.
 
@@ -37,8 +50,10 @@ def analyze(raw: RawArticle) -> Article:
     paragraphs, sentences = _segment.segment(cleaned.body, lang=lang)
     sentences = _facts.extract(sentences, lang=lang, published=raw.published)
     content_hash = hashlib.sha256(cleaned.body.encode("utf-8")).hexdigest()
+    published = raw.published.isoformat() if raw.published else None
+    key = publication_hash(cleaned.body, raw.title, published, raw.outlet, raw.url)
     return Article(
-        id=raw.id or content_hash[:16],
+        id=raw.id or key[:16],
         text=raw.text,
         body=cleaned.body,
         source=raw.source,

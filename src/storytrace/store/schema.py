@@ -1,0 +1,171 @@
+"""The SQLite schema of a store, as named migrations recorded in the database.
+
+A store is recognised by SQLite's ``application_id`` header field (set to ``STORE_ID``),
+so any other SQLite file, or any file that is not SQLite at all, is refused before a
+single byte is written. ``user_version`` holds the number of migrations applied; a store
+written by a newer storytrace (more migrations than this one knows) is refused too.
+
+Each migration runs in its own transaction and is recorded in ``migrations`` with the
+time it ran, as in ``sqlite_utils.migrations``; opening a store applies the missing ones.
+
+Layout (rowid = the article's integer key, used by every index):
+
+- ``articles``: metadata columns for listing and filtering, and ``record``, the whole
+  analysed article (``records.article_to_record``);
+- ``signatures``: the MinHash signature (``<u4`` bytes) of each article;
+- ``lsh``: one row per (article, band): the band's 64-bit hash, indexed, so a copy is
+  found with one indexed lookup per band;
+- ``doc_vectors``: the document vector (``<f2`` bytes); the vector index file beside the
+  database is built from these and can always be rebuilt (``storytrace reindex``);
+- ``fact_keys``: rare facts of each article (names, dated events, measured numbers) for
+  fact blocking; ``fact_df`` keeps how many articles hold each key;
+- ``sentence_vectors``: sentence vectors computed when a pair is verified, per encoder;
+- ``meta``: settings fixed when the store was created (encoder, MinHash parameters).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from ..errors import StoreError
+
+STORE_ID = 0x53545254
+"""``application_id`` of a storytrace store ("STRT")."""
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+Migration = tuple[str, Callable[[sqlite3.Connection], None]]
+
+
+def _run_script(db: sqlite3.Connection, script: str) -> None:
+    """Run statements one by one: ``executescript`` would commit the open transaction."""
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def _m001_initial(db: sqlite3.Connection) -> None:
+    _run_script(
+        db,
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE articles (
+            rowid INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            store_key TEXT NOT NULL UNIQUE,
+            content_hash TEXT NOT NULL,
+            title TEXT,
+            published TEXT,
+            outlet TEXT,
+            url TEXT,
+            lang TEXT,
+            source TEXT NOT NULL,
+            format TEXT NOT NULL,
+            sentences INTEGER NOT NULL,
+            added_at TEXT NOT NULL,
+            record BLOB NOT NULL
+        );
+        CREATE INDEX articles_published ON articles(published);
+        CREATE INDEX articles_content_hash ON articles(content_hash);
+        CREATE TABLE signatures (article INTEGER PRIMARY KEY, minhash BLOB NOT NULL);
+        CREATE TABLE lsh (band_hash INTEGER NOT NULL, article INTEGER NOT NULL);
+        CREATE INDEX lsh_band_hash ON lsh(band_hash);
+        CREATE INDEX lsh_article ON lsh(article);
+        CREATE TABLE doc_vectors (article INTEGER PRIMARY KEY, vector BLOB NOT NULL);
+        CREATE TABLE fact_keys (
+            key TEXT NOT NULL, article INTEGER NOT NULL, PRIMARY KEY (key, article)
+        ) WITHOUT ROWID;
+        CREATE INDEX fact_keys_article ON fact_keys(article);
+        CREATE TABLE fact_df (key TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE TABLE sentence_vectors (
+            article INTEGER NOT NULL, encoder TEXT NOT NULL, vectors BLOB NOT NULL,
+            PRIMARY KEY (article, encoder)
+        ) WITHOUT ROWID;
+        """,
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (("001_initial", _m001_initial),)
+"""Every migration, in order; never edit or reorder one that has shipped."""
+
+
+def check_file(path: Path) -> bool:
+    """Whether ``path`` exists as a store; raises if it exists as something else.
+
+    Reads only the header, so a foreign file is never opened for writing.
+
+    Raises:
+        StoreError: the file is not SQLite, or SQLite of another application.
+    """
+    if not path.exists() or path.stat().st_size == 0:
+        return False
+    if path.is_dir():
+        raise StoreError(str(path), "is a folder, not a storytrace store")
+    with path.open("rb") as handle:
+        header = handle.read(100)
+    if not header.startswith(_SQLITE_MAGIC) or len(header) < 100:
+        raise StoreError(str(path), "is not a storytrace store (not an SQLite database)")
+    app_id = int.from_bytes(header[68:72], "big")
+    if app_id != STORE_ID:
+        raise StoreError(
+            str(path),
+            "is an SQLite database of another application, not a storytrace store; "
+            "give another path with --db",
+        )
+    return True
+
+
+def schema_version(db: sqlite3.Connection, path: str) -> int:
+    """The number of migrations applied.
+
+    Raises:
+        StoreError: the store was written by a newer storytrace.
+    """
+    version = int(db.execute("PRAGMA user_version").fetchone()[0])
+    if version > len(MIGRATIONS):
+        raise StoreError(
+            path,
+            f"was written by a newer storytrace (schema {version}, this version knows "
+            f"{len(MIGRATIONS)}); upgrade storytrace to open it",
+        )
+    return version
+
+
+def migrate(db: sqlite3.Connection, path: str) -> int:
+    """Apply the missing migrations; returns how many were applied.
+
+    Raises:
+        StoreError: the store was written by a newer storytrace.
+    """
+    version = schema_version(db, path)
+    applied = 0
+    for number, (name, run) in enumerate(MIGRATIONS, start=1):
+        if number <= version:
+            continue
+        db.execute("BEGIN IMMEDIATE")
+        # another process may have migrated while we waited for the write lock
+        if schema_version(db, path) >= number:
+            db.execute("COMMIT")
+            continue
+        try:
+            if number == 1:
+                db.execute(f"PRAGMA application_id = {STORE_ID}")
+                db.execute(
+                    "CREATE TABLE IF NOT EXISTS migrations "
+                    "(name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+                )
+            run(db)
+            db.execute(
+                "INSERT INTO migrations (name, applied_at) VALUES (?, ?)",
+                (name, dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
+            )
+            db.execute(f"PRAGMA user_version = {number}")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        applied += 1
+    return applied
