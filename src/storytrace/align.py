@@ -96,6 +96,9 @@ def _monotonic(sim: UnitSimilarity, p: np.ndarray, opts: AlignOptions) -> list[U
     """
     n, m = p.shape
     prob = p.tolist()
+    # a merge needs one of its sentence pairs related on its own (_merge_probability);
+    # checking that here, on a boolean copy, keeps the DP's inner loop cheap
+    related = (p >= opts.part_threshold).tolist()
     best = [[0.0] * (m + 1) for _ in range(n + 1)]
     back: dict[tuple[int, int], tuple[int, int, float]] = {}
     merged: dict[tuple[int, int, int, int], float] = {}
@@ -118,6 +121,8 @@ def _monotonic(sim: UnitSimilarity, p: np.ndarray, opts: AlignOptions) -> list[U
                     cand, step = best[i - 1][j - 1] + p11 - threshold, (1, 1, p11)
                 for di, dj in _MERGES:
                     if i < di or j < dj:
+                        continue
+                    if not (related[i - 1][j - 1] or related[i - di][j - dj]):
                         continue
                     unit = _merge_probability(sim, prob, i - di, j - dj, di, dj, opts, merged)
                     if unit is None or unit <= threshold:
@@ -193,6 +198,10 @@ def _merge_probability(
     (``part_containment``).
     """
     rows_a, rows_b = range(i0, i0 + di), range(j0, j0 + dj)
+    # at least one sentence pair of the unit must be related on its own: the statement
+    # the fragment belongs to (this also keeps the containment checks off unrelated cells)
+    if all(prob[i][j] < opts.part_threshold for i in rows_a for j in rows_b):
+        return None
     for i in rows_a:
         if all(prob[i][j] < opts.part_threshold for j in rows_b) and (
             sim.contained("a", i, rows_b) < opts.part_containment

@@ -29,7 +29,8 @@ Measured (5-fold CV on MSRP train, ``use``): cosine alone 0.734, these eight 0.7
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Hashable, Sequence
+from collections.abc import Hashable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -191,9 +192,25 @@ def pair_features(a: _Side, b: _Side, cosine: np.ndarray, *, cross_lingual: bool
 
 
 def _overlaps(
-    sets_a: Sequence[Collection[Hashable]], sets_b: Sequence[Collection[Hashable]]
+    sets_a: Sequence[AbstractSet[Hashable]], sets_b: Sequence[AbstractSet[Hashable]]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Intersection sizes of every pair of sets, and the set sizes broadcast to match."""
+    """Intersection sizes of every pair of sets, and the set sizes broadcast to match.
+
+    Up to a few thousand pairs, plain set intersections beat building the two binary
+    matrices (a 20 x 20 sentence pair: 0.15 ms against 1 ms); above, the matrix product
+    wins.
+    """
+    if len(sets_a) * len(sets_b) <= 2500:
+        inter = np.array([[len(x & y) for y in sets_b] for x in sets_a], dtype=np.float64).reshape(
+            len(sets_a), len(sets_b)
+        )
+        size_a = np.broadcast_to(
+            np.array([len(x) for x in sets_a], dtype=np.float64)[:, None], inter.shape
+        )
+        size_b = np.broadcast_to(
+            np.array([len(y) for y in sets_b], dtype=np.float64)[None, :], inter.shape
+        )
+        return inter, size_a, size_b
     vocab: dict[Hashable, int] = {}
     for group in (sets_a, sets_b):
         for items in group:
@@ -290,8 +307,12 @@ class UnitSimilarity:
         words_here = substance(here[k].text, lang_here)
         if not words_here:
             return 0.0
-        words_there = frozenset().union(*(substance(there[o].text, lang_there) for o in others))
-        return len(words_here & words_there) / len(words_here)
+        said = sum(
+            1
+            for word in words_here
+            if any(word in substance(there[o].text, lang_there) for o in others)
+        )
+        return said / len(words_here)
 
     def score(self, ia: Sequence[int], ib: Sequence[int]) -> float:
         """P(same statement) for A sentences ``ia`` against B sentences ``ib``."""
