@@ -93,9 +93,8 @@ def test_add_is_idempotent_and_says_so(tmp_path: Path) -> None:
 
 
 def test_get_unknown_id_is_not_found(tmp_path: Path) -> None:
-    with Store(tmp_path / "s.db", options=LEXICAL) as store:
-        with pytest.raises(NotFound, match="nope"):
-            store.get("nope")
+    with Store(tmp_path / "s.db", options=LEXICAL) as store, pytest.raises(NotFound, match="no"):
+        store.get("nope")
 
 
 def test_an_article_survives_the_store_whole(tmp_path: Path) -> None:

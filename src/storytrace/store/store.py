@@ -505,9 +505,9 @@ class Store:
         every query: counting 100,000 rows costs milliseconds.
         """
         version = int(self._db.execute("PRAGMA data_version").fetchone()[0])
-        if self._index is not None and self._index_state is not None:
-            if self._index_state_version == version:
-                return self._index, self._index_state
+        fresh = self._index_state_version == version
+        if fresh and self._index is not None and self._index_state is not None:
+            return self._index, self._index_state
         state = self.index_state()
         if state.status in ("missing", "invalid"):
             self._index = new_index("exact", self.dim)
