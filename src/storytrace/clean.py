@@ -60,6 +60,7 @@ from dataclasses import dataclass
 
 from . import _boilerplate
 from ._boilerplate import Cut, Rules
+from ._spans import strip_span
 from .model import RemovedSpan
 
 WRAP_WIDTH = 100
@@ -138,7 +139,7 @@ def _blocks(text: str) -> list[list[_Line]]:
     previous_end = 0
     has_blank = False
     for run in _LINE.finditer(text):
-        start, end = _strip(text, run.start(), run.end())
+        start, end = strip_span(text, run.start(), run.end())
         if start == end:
             continue
         blank_before = bool(blocks) and len(_BREAK.findall(text, previous_end, start)) >= 2
@@ -195,7 +196,7 @@ def _cut_line(text: str, line: _Line, found: list[Cut], rules: Rules) -> str:
     for cut in found:
         _append(parts, text, pos, cut.start, removed, rules)
         removed = text[cut.start : cut.end]
-        pos = _strip(text, cut.end, line.end)[0]
+        pos = strip_span(text, cut.end, line.end)[0]
     _append(parts, text, pos, line.end, removed, rules)
     return "".join(parts)
 
@@ -237,12 +238,3 @@ def _needs_full_stop(before: str) -> bool:
     """True when ``before`` does not already end with sentence punctuation."""
     last = before.rstrip(_CLOSING_QUOTES)[-1:] or before[-1:]
     return last not in _NO_STOP_BEFORE
-
-
-def _strip(text: str, start: int, end: int) -> tuple[int, int]:
-    """Shrink ``[start, end)`` past surrounding whitespace (``str.strip`` semantics)."""
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end

@@ -96,6 +96,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ._blas import blas_threads
+from ._hashing import fmix32
 from .errors import ConfigError, MissingDependency
 
 if TYPE_CHECKING:
@@ -247,17 +248,6 @@ _MAX_CACHED_WORD = 64
 _BLOCK_WEIGHTS = (1.0, 0.5, 1.0)  # word unigrams, word bigrams, character n-grams
 
 
-def _fmix32(h: NDArray[np.uint32]) -> NDArray[np.uint32]:
-    """MurmurHash3's 32-bit finaliser: spreads every input bit over the low bits we keep."""
-    h = h.astype(np.uint32, copy=True)
-    h ^= h >> np.uint32(16)
-    h *= np.uint32(0x85EBCA6B)
-    h ^= h >> np.uint32(13)
-    h *= np.uint32(0xC2B2AE35)
-    h ^= h >> np.uint32(16)
-    return h
-
-
 @lru_cache(maxsize=1 << 17)
 def _word_features(word: str) -> tuple[int, NDArray[np.uint32]]:
     """The stable 32-bit hash of a word and of its character n-grams, memoised.
@@ -337,7 +327,7 @@ class LexicalEncoder:
         # one 32-bit key.
         same = uni_rows[:-1] == uni_rows[1:]
         mixed = (uni[:-1][same] * np.uint64(0x9E3779B1) + uni[1:][same]) & np.uint64(0xFFFFFFFF)
-        bigrams = _fmix32(mixed.astype(np.uint32)).astype(np.uint64)
+        bigrams = fmix32(mixed.astype(np.uint32)).astype(np.uint64)
         chars = np.concatenate(char_arrays).astype(np.uint64)
         char_rows = np.repeat(uni_rows, [len(g) for g in char_arrays])
         # One sortable key per feature occurrence: row | block | 32-bit hash.
@@ -351,7 +341,7 @@ class LexicalEncoder:
         keys, counts = np.unique(keys, return_counts=True)
         rows = (keys >> np.uint64(34)).astype(np.int64)
         blocks = ((keys >> np.uint64(32)) & np.uint64(3)).astype(np.int64)
-        hashes = _fmix32((keys & np.uint64(0xFFFFFFFF)).astype(np.uint32))
+        hashes = fmix32((keys & np.uint64(0xFFFFFFFF)).astype(np.uint32))
         # Sublinear TF, then each (text, block) scaled to unit length times its weight.
         tf = 1.0 + np.log(counts)
         group = rows * 3 + blocks

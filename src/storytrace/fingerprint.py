@@ -78,6 +78,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ._hashing import fmix32, fmix64
 from .errors import ConfigError
 
 __all__ = [
@@ -137,27 +138,6 @@ def _token_hashes(tokens: list[str]) -> NDArray[np.uint64]:
     return np.array(values, dtype=np.uint64)
 
 
-def _fmix64(h: NDArray[np.uint64]) -> NDArray[np.uint64]:
-    """MurmurHash3's 64-bit finaliser, in place: a bijection that spreads every bit."""
-    h ^= h >> np.uint64(33)
-    h *= np.uint64(0xFF51AFD7ED558CCD)
-    h ^= h >> np.uint64(33)
-    h *= np.uint64(0xC4CEB9FE1A85EC53)
-    h ^= h >> np.uint64(33)
-    return h
-
-
-def _fmix32(h: NDArray[np.uint32]) -> NDArray[np.uint32]:
-    """MurmurHash3's 32-bit finaliser (datasketch's pre-mix), on a copy."""
-    h = h.astype(np.uint32, copy=True)
-    h ^= h >> np.uint32(16)
-    h *= np.uint32(0x85EBCA6B)
-    h ^= h >> np.uint32(13)
-    h *= np.uint32(0xC2B2AE35)
-    h ^= h >> np.uint32(16)
-    return h
-
-
 def shingles(text: str, k: int = 5) -> NDArray[np.uint32]:
     """The set of word k-gram shingles of a text, as sorted distinct 32-bit hashes.
 
@@ -192,7 +172,7 @@ def shingles(text: str, k: int = 5) -> NDArray[np.uint32]:
     combined = token_hashes[:count] * _POSITION_MULTIPLIERS[0]
     for position in range(1, width):
         combined += token_hashes[position : position + count] * _POSITION_MULTIPLIERS[position]
-    hashes = (_fmix64(combined) >> np.uint64(32)).astype(np.uint32)
+    hashes = (fmix64(combined) >> np.uint64(32)).astype(np.uint32)
     hashes.sort()
     keep = np.empty(hashes.size, dtype=bool)  # np.unique costs 4x this on small arrays
     keep[0] = True
@@ -306,7 +286,7 @@ class MinHasher:
                 f"documents {shown}{more} have no shingles (no words): an empty set has no "
                 "MinHash; leave such documents out"
             )
-        mixed = _fmix32(np.concatenate(arrays))
+        mixed = fmix32(np.concatenate(arrays))
         starts = np.zeros(count, dtype=np.int64)
         np.cumsum(lengths[:-1], out=starts[1:])
         return self._reduce(mixed, starts)

@@ -69,6 +69,7 @@ import re
 from dataclasses import dataclass
 
 from . import _lexicons
+from ._spans import strip_span
 from .model import Paragraph, Sentence
 
 _LEXICON = "segment_abbreviations"
@@ -146,7 +147,7 @@ def segment(
     paragraphs: list[Paragraph] = []
     sentences: list[Sentence] = []
     for run in _PARAGRAPH.finditer(body):
-        start, end = _strip(body, run.start(), run.end())
+        start, end = strip_span(body, run.start(), run.end())
         if start == end:
             continue
         p = len(paragraphs)
@@ -164,15 +165,6 @@ def segment(
     return tuple(paragraphs), tuple(sentences)
 
 
-def _strip(text: str, start: int, end: int) -> tuple[int, int]:
-    """Shrink ``[start, end)`` past surrounding whitespace (``str.strip`` semantics)."""
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
 def _split(para: str, lex: _Lexicon) -> list[tuple[int, int]]:
     """Sentence spans of one stripped paragraph, as offsets into it."""
     marks: _Marks | None = None
@@ -184,7 +176,7 @@ def _split(para: str, lex: _Lexicon) -> list[tuple[int, int]]:
         end, nxt = m.start(2), m.end()
         if nxt < len(para) and marks.is_spaced_closer(para, nxt):
             end = nxt + 1
-            nxt = _strip(para, end, len(para))[0]
+            nxt = strip_span(para, end, len(para))[0]
             if nxt == end:  # a closing quote glued to the next word: not a boundary here
                 continue
         if not _is_boundary(para, m.start(1), m.group(1), sent_start, nxt, lex):
