@@ -153,6 +153,25 @@ def test_find_a_translation_with_the_default_encoder(tmp_path: Path) -> None:
         assert [(v.id, v.relation) for v in result.versions] == [(f"{doc_id}.ref", "translation")]
 
 
+def test_find_agrees_with_diff_on_every_pair(tmp_path: Path) -> None:
+    from storytrace.compare import compare
+
+    copy = tmp_path / "copy.txt"
+    copy.write_text("Read more: www.example.com\n\n" + (SEED / "b.txt").read_text("utf-8"))
+    with Store(tmp_path / "s.db", options=LEXICAL) as store:
+        store.add([SEED, copy, light_edit(tmp_path), ecb_jsonl(tmp_path, 20)])
+        query = store.get(store.ids()[0])
+        result = store.find(query.id)
+        assert len(result.versions) == 3
+        for version in result.versions:
+            verdict = compare(query, store.get(version.id), encoder=version.encoder).relation
+            assert (verdict.label, verdict.score, verdict.direction) == (
+                version.relation,
+                version.score,
+                version.direction,
+            )
+
+
 def test_the_same_id_for_another_article_is_refused(tmp_path: Path) -> None:
     jsonl = tmp_path / "two.jsonl"
     a = (SEED / "a.txt").read_text(encoding="utf-8")

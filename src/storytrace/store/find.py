@@ -16,6 +16,10 @@ relation labels rest on coverage and identity, where it matches USE on this corp
 with the store's encoder (USE by default) across languages, sentence vectors cached in
 the store. Only verified relations are reported; ``include`` says which.
 
+``Version.encoder`` names the encoder of the verdict: ``storytrace diff --encoder NAME
+QUERY VERSION`` gives the very same relation (the default ``diff`` uses USE, which can
+judge a borderline pair differently).
+
 Direction is given as ``compare(query, version)`` reports it: ``a_to_b`` means the
 version derives from the query, ``b_to_a`` that the query derives from it.
 """
@@ -106,6 +110,7 @@ class Version:
     found_by: tuple[str, ...]
     jaccard: float
     cosine: float
+    encoder: str
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -121,6 +126,7 @@ class Version:
             "found_by": list(self.found_by),
             "jaccard": round(self.jaccard, 4),
             "cosine": round(self.cosine, 4),
+            "encoder": self.encoder,
         }
 
 
@@ -336,6 +342,7 @@ def _verify(
                 found_by=tuple(sorted(c.found_by)),
                 jaccard=c.jaccard,
                 cosine=c.cosine,
+                encoder=comparison.encoder,
             )
         )
     return versions
