@@ -6,11 +6,19 @@ The public API is small on purpose::
     article = storytrace.read("examples/seed-pair/a.txt")
     for article in storytrace.read_many(["feeds/", "archive.warc.gz"]):
         ...
+    comparison = storytrace.compare("a.txt", "b.txt")   # diff: relation, pairs, changes
+    with storytrace.Store("storytrace.db") as store:     # add / find / get / stories
+        store.add(["feeds/"])
+        result = store.find("a.txt")
+
+``compare`` and ``Store`` are imported on first use (PEP 562), so ``import storytrace``
+stays cheap: no numpy-heavy stage loads until it is needed.
 """
 
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from .errors import (
     ConfigError,
@@ -19,13 +27,19 @@ from .errors import (
     NotFound,
     StorytraceError,
 )
-from .model import Article, RawArticle, RemovedSpan, Sentence
+from .model import Article, Comparison, RawArticle, RemovedSpan, Sentence
 from .options import ReadOptions
 from .pipeline import analyze, from_text, read, read_many
 
+if TYPE_CHECKING:  # the real names, for type checkers; at run time see __getattr__
+    from .compare import compare
+    from .store import FindOptions, Store, StoreOptions
+
 __all__ = [
     "Article",
+    "Comparison",
     "ConfigError",
+    "FindOptions",
     "InputError",
     "MissingDependency",
     "NotFound",
@@ -33,13 +47,36 @@ __all__ = [
     "ReadOptions",
     "RemovedSpan",
     "Sentence",
+    "Store",
+    "StoreOptions",
     "StorytraceError",
     "analyze",
+    "compare",
     "from_text",
     "read",
     "read_many",
 ]
 __version__ = "0.1.0"
+
+_LAZY = {
+    "compare": ("storytrace.compare", "compare"),
+    "Store": ("storytrace.store", "Store"),
+    "StoreOptions": ("storytrace.store", "StoreOptions"),
+    "FindOptions": ("storytrace.store", "FindOptions"),
+}
+
+
+def __getattr__(name: str) -> object:
+    """Load ``compare`` and the store on first use (see the module docstring)."""
+    if name in _LAZY:
+        import importlib
+
+        module, attribute = _LAZY[name]
+        value = getattr(importlib.import_module(module), attribute)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'storytrace' has no attribute {name!r}")
+
 
 # A library never configures logging; it only makes sure nothing is printed by default.
 logging.getLogger(__name__).addHandler(logging.NullHandler())
