@@ -375,6 +375,44 @@ def reindex(db: DbOption = Path("storytrace.db")) -> None:
         stdout.print(f"{escape(str(db))}: reindexed {done:,} article(s)")
 
 
+@app.command()
+def serve(
+    db: DbOption = Path("storytrace.db"),
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on; off loopback, --token is required.")
+    ] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option("--port", help="Port to listen on.", min=0, max=65535)
+    ] = 8000,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            "--token", envvar="STORYTRACE_TOKEN", help="Token every POST must send (Bearer)."
+        ),
+    ] = None,
+    max_body: Annotated[
+        str, typer.Option("--max-body", help="Refuse request bodies over this (e.g. 2MB).")
+    ] = "2MB",
+    encoder: Annotated[
+        str | None,
+        typer.Option("--encoder", "-e", help="Default sentence encoder of comparisons."),
+    ] = None,
+) -> None:
+    """Serve the web UI and JSON API over a store (loopback only by default)."""
+    from .server import ServerOptions
+    from .server import serve as run_server
+
+    with handled():
+        try:
+            limit = parse_size(max_body)
+        except ConfigError:
+            fail(ConfigError(f"--max-body: cannot read {max_body!r} as a size; use e.g. 2MB"))
+        options = ServerOptions(
+            db=db, host=host, port=port, token=token, max_body=limit, encoder=encoder
+        )
+        run_server(options, announce=lambda line: stderr.print(escape(line)))
+
+
 def main() -> None:
     """Console entry point: run the app, turning any StorytraceError into one line."""
     try:

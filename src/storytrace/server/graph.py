@@ -1,0 +1,233 @@
+"""A story's derivation tree laid out for an inline SVG, computed on the server.
+
+No JavaScript graph library and nothing loaded from elsewhere: the layout is a few
+lines of arithmetic, done here, and the template only writes the shapes.
+
+The layout is a left-to-right tree: an article's column is its depth in the tree (a
+root, published first or derived from nothing in the story, on the left; what derives
+from it one column to the right), and its row is its place in a depth-first walk that
+visits children in timeline order. Every article gets its own row, so no two boxes
+overlap, and an edge never crosses a box: it runs from a parent's right side to its
+child's left side, through the gap between two columns, where its label sits. Each
+edge links to the comparison of its two articles (parent as A, child as B), each box
+to its article.
+
+Articles whose parent is not in the story, or that sit on a cycle (the story builder
+should never give one, but a page must not loop), are drawn as roots.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from urllib.parse import quote, urlencode
+
+from ..render.diff_view import shorten
+from .service import StoryArticleLike, StoryEdgeLike, StoryLike
+
+NODE_W = 270
+NODE_H = 54
+COL_GAP = 130
+ROW_GAP = 16
+PAD = 12
+TITLE_CHARS = 32
+LABEL_CHAR_W = 7.2
+"""Approximate width of one label character at 12px (system sans), for the pill."""
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """One article's box."""
+
+    id: str
+    number: int
+    title: str
+    full_title: str
+    subtitle: str
+    x: float
+    y: float
+    href: str
+    root: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """One derivation, parent -> child, with its label pill and compare link."""
+
+    parent: str
+    child: str
+    relation: str
+    score: float | None
+    path: str
+    label: str
+    label_x: float
+    label_y: float
+    label_w: float
+    href: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A verified link of the story that is not a tree edge (listed, not drawn)."""
+
+    a: str
+    b: str
+    relation: str
+    score: float
+    direction: str
+    href: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoryGraph:
+    """Everything the story template draws."""
+
+    width: float
+    height: float
+    node_w: float
+    node_h: float
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...]
+    other_links: tuple[Link, ...]
+
+
+def article_href(article_id: str) -> str:
+    """The article page of an id (any characters: ids may be URLs)."""
+    return "/articles/" + quote(article_id, safe="")
+
+
+def compare_href(a: str, b: str) -> str:
+    """The compare page of two stored articles."""
+    return "/compare?" + urlencode({"a": a, "b": b})
+
+
+def layout(story: StoryLike) -> StoryGraph:
+    """Place every article and every tree edge of ``story`` (see the module docstring)."""
+    articles = list(story.articles)
+    by_id = {a.id: a for a in articles}
+    order = {a.id: n for n, a in enumerate(articles)}
+    children: dict[str, list[str]] = {}
+    for article in articles:
+        if article.parent is not None and article.parent in by_id and article.parent != article.id:
+            children.setdefault(article.parent, []).append(article.id)
+    for kids in children.values():
+        kids.sort(key=lambda k: order[k])
+
+    rows: list[tuple[str, int]] = []
+    placed: set[str] = set()
+
+    def walk(start: str) -> None:
+        stack = [(start, 0)]
+        while stack:
+            node, depth = stack.pop()
+            if node in placed:
+                continue
+            placed.add(node)
+            rows.append((node, depth))
+            stack.extend((kid, depth + 1) for kid in reversed(children.get(node, [])))
+
+    for article in articles:
+        if article.parent is None or article.parent not in by_id:
+            walk(article.id)
+    for article in articles:  # what a cycle left out
+        if article.id not in placed:
+            walk(article.id)
+
+    position: dict[str, tuple[float, float]] = {}
+    nodes = []
+    for row, (node_id, depth) in enumerate(rows):
+        x = PAD + depth * (NODE_W + COL_GAP)
+        y = PAD + row * (NODE_H + ROW_GAP)
+        position[node_id] = (x, y)
+        article = by_id[node_id]
+        nodes.append(
+            Node(
+                id=node_id,
+                number=order[node_id] + 1,
+                title=shorten(article.title or node_id, TITLE_CHARS),
+                full_title=article.title or node_id,
+                subtitle=_subtitle(article),
+                x=x,
+                y=y,
+                href=article_href(node_id),
+                root=depth == 0,
+            )
+        )
+
+    links = _edge_index(story.edges)
+    edges = []
+    tree_pairs: set[frozenset[str]] = set()
+    for parent, kids in children.items():
+        if parent not in position:
+            continue
+        for kid in kids:
+            if kid not in position or position[kid][0] <= position[parent][0]:
+                continue  # a back edge of a cycle: not part of the drawn tree
+            tree_pairs.add(frozenset((parent, kid)))
+            edges.append(_edge(by_id[parent], by_id[kid], position, links))
+
+    others = tuple(
+        Link(e.a, e.b, e.relation, e.score, e.direction, compare_href(e.a, e.b))
+        for e in story.edges
+        if frozenset((e.a, e.b)) not in tree_pairs and e.a in by_id and e.b in by_id
+    )
+    depth_max = max((d for _, d in rows), default=0)
+    width = 2 * PAD + (depth_max + 1) * NODE_W + depth_max * COL_GAP
+    height = 2 * PAD + len(rows) * NODE_H + max(len(rows) - 1, 0) * ROW_GAP
+    return StoryGraph(
+        width=width,
+        height=height,
+        node_w=NODE_W,
+        node_h=NODE_H,
+        nodes=tuple(nodes),
+        edges=tuple(sorted(edges, key=lambda e: order[e.child])),
+        other_links=others,
+    )
+
+
+def _subtitle(article: StoryArticleLike) -> str:
+    parts = [article.published or "no date", article.outlet or "", article.lang or ""]
+    return shorten(" · ".join(p for p in parts if p), TITLE_CHARS + 6)
+
+
+def _edge_index(edges: Sequence[StoryEdgeLike]) -> Mapping[frozenset[str], StoryEdgeLike]:
+    return {frozenset((e.a, e.b)): e for e in edges}
+
+
+def _edge(
+    parent: StoryArticleLike,
+    child: StoryArticleLike,
+    position: Mapping[str, tuple[float, float]],
+    links: Mapping[frozenset[str], StoryEdgeLike],
+) -> Edge:
+    px, py = position[parent.id]
+    cx, cy = position[child.id]
+    x1, y1 = px + NODE_W, py + NODE_H / 2
+    x2, y2 = cx, cy + NODE_H / 2
+    bend = (x2 - x1) / 2
+    path = (
+        f"M{x1:.1f},{y1:.1f} C{x1 + bend:.1f},{y1:.1f} {x2 - bend:.1f},{y2:.1f} {x2:.1f},{y2:.1f}"
+    )
+    link = links.get(frozenset((parent.id, child.id)))
+    relation = child.relation or (link.relation if link else "derived")
+    score = link.score if link else None
+    label = relation.replace("_", " ")
+    description = (
+        f"Compare #{parent.id} with #{child.id}: {label}"
+        + (f", score {score:.2f}" if score is not None else "")
+        + f" (confidence {child.confidence:.2f})"
+    )
+    return Edge(
+        parent=parent.id,
+        child=child.id,
+        relation=relation,
+        score=score,
+        path=path,
+        label=label,
+        label_x=(x1 + x2) / 2,
+        label_y=(y1 + y2) / 2,
+        label_w=len(label) * LABEL_CHAR_W + 16,
+        href=compare_href(parent.id, child.id),
+        description=description,
+    )

@@ -1,0 +1,173 @@
+"""The pages: server-rendered HTML over the same ``service`` functions as the API.
+
+No page runs JavaScript (the Content-Security-Policy forbids it outright): forms post,
+links link, and the story graph is an inline SVG whose edges are plain links.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import UploadFile
+
+from ..model import Article
+from ..render.diff_view import DiffView, build_view
+from ..store import Store
+from . import service
+from .apidocs import reference
+from .errors import HTTPProblem
+from .graph import article_href, layout
+from .schemas import CompareSide
+from .state import ServerState, get_state
+
+router = APIRouter(include_in_schema=False)
+
+RECENT = 20
+"""Articles listed on the start page, newest first."""
+
+
+async def _page(state: ServerState, template: str, **context: object) -> HTMLResponse:
+    """Render on a worker thread: a long comparison's page takes milliseconds of CPU
+    that would otherwise hold up every other request on the event loop."""
+    html = await state.workers.read(
+        lambda store: state.page(template, articles_count=len(store), **context)
+    )
+    return HTMLResponse(html)
+
+
+def _recent(store: Store) -> list[Article]:
+    return [store.get(i) for i in reversed(store.ids()[-RECENT:])]
+
+
+@router.get("/", response_class=HTMLResponse)
+async def home(request: Request) -> HTMLResponse:
+    state = get_state(request)
+    recent = await state.workers.read(_recent)
+    return await _page(state, "home.html", recent=recent)
+
+
+@router.get("/compare", response_class=HTMLResponse)
+async def compare_stored(
+    request: Request,
+    a: Annotated[str, Query(min_length=1, description="A stored article's id.")],
+    b: Annotated[str, Query(min_length=1, description="Another stored article's id.")],
+    encoder: str | None = None,
+) -> HTMLResponse:
+    """Two stored articles side by side (links from versions and story edges land here)."""
+    state = get_state(request)
+    chosen = state.encoder(encoder)
+    view = await state.workers.read(
+        lambda store: build_view(
+            service.compare_sides(store, CompareSide(id=a), CompareSide(id=b), encoder=chosen)
+        )
+    )
+    return await _page(
+        state, "compare.html", view=view, a_href=article_href(a), b_href=article_href(b)
+    )
+
+
+@router.post("/compare", response_class=HTMLResponse)
+async def compare_posted(request: Request) -> HTMLResponse:
+    """Two pasted or uploaded articles (the start page's form); nothing is stored."""
+    state = get_state(request)
+    limit = state.options.max_body
+    inputs: list[tuple[str, bytes | str]] = []
+    # closed on leaving the block: uploads over 1 MB are spooled to temporary files
+    async with request.form(max_files=2, max_fields=8, max_part_size=limit) as form:
+        token = form.get("token")
+        header = request.headers.get("authorization", "")
+        bearer = header[7:].strip() if header.lower().startswith("bearer ") else None
+        state.check_token(bearer or (token if isinstance(token, str) else None))
+        encoder_field = form.get("encoder")
+        encoder = state.encoder(encoder_field if isinstance(encoder_field, str) else None)
+        for side in ("a", "b"):
+            upload = form.get(f"{side}_file")
+            text = form.get(f"{side}_text")
+            if isinstance(upload, UploadFile) and upload.filename:
+                inputs.append((upload.filename, await upload.read()))
+            elif isinstance(text, str) and text.strip():
+                inputs.append((f"pasted {side.upper()}", text))
+            else:
+                raise HTTPProblem(
+                    400,
+                    "MissingInput",
+                    f"version {side.upper()} is missing: paste its text or choose a file",
+                )
+
+    def work() -> DiffView:
+        articles = []
+        for name, content in inputs:
+            if isinstance(content, bytes):
+                articles.append(service.article_from_upload(name, content, max_bytes=limit))
+            else:
+                articles.append(service.article_from_text(content, name=name))
+        return build_view(service.compare_articles(articles[0], articles[1], encoder=encoder))
+
+    view = await state.workers.compute(work)
+    return await _page(state, "compare.html", view=view, a_href=None, b_href=None)
+
+
+@router.get("/search", response_model=None)
+async def search(request: Request, q: str = "") -> Response:
+    """An id goes to its article page; a text lists its versions."""
+    state = get_state(request)
+    if not q.strip():
+        return RedirectResponse("/", status_code=303)
+    outcome = await state.workers.read(lambda store: service.search(store, q))
+    if outcome.article_id is not None:
+        return RedirectResponse(article_href(outcome.article_id), status_code=303)
+    return await _page(state, "search.html", query=q, result=outcome.result)
+
+
+@router.get("/articles/{article_id:path}", response_class=HTMLResponse)
+async def article(request: Request, article_id: str) -> HTMLResponse:
+    state = get_state(request)
+    page = await state.workers.read(lambda store: service.article_page(store, article_id))
+    return await _page(state, "article.html", page=page)
+
+
+@router.get("/stories", response_class=HTMLResponse)
+async def stories(request: Request, since: str = "") -> HTMLResponse:
+    state = get_state(request)
+    day = _date(since)
+    found = await state.workers.read(lambda store: service.stories(store, day))
+    return await _page(state, "stories.html", stories=found, since=day.isoformat() if day else "")
+
+
+@router.get("/stories/{story_id:path}", response_class=HTMLResponse)
+async def story(request: Request, story_id: str) -> HTMLResponse:
+    state = get_state(request)
+    found = await state.workers.read(lambda store: service.story(store, story_id))
+    titles = {a.id: a.title or a.id for a in found.articles}
+    numbers = {a.id: n for n, a in enumerate(found.articles, start=1)}
+    return await _page(
+        state, "story.html", story=found, graph=layout(found), titles=titles, numbers=numbers
+    )
+
+
+@router.get("/docs", response_class=HTMLResponse)
+async def docs(request: Request) -> HTMLResponse:
+    state = get_state(request)
+    schema = request.app.openapi()
+    operations, models = reference(schema)
+    return await _page(
+        state,
+        "docs.html",
+        operations=operations,
+        models=models,
+        openapi_version=schema.get("openapi", ""),
+    )
+
+
+def _date(value: str) -> dt.date | None:
+    if not value.strip():
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise HTTPProblem(
+            422, "ValidationError", f"since: {value!r} is not a date; use YYYY-MM-DD"
+        ) from None
