@@ -76,8 +76,8 @@ class FindOptions:
     include: tuple[str, ...] = VERSION_RELATIONS
     vector_k: int = 20
     fact_k: int = 20
-    verify_per_source: int = 3
-    max_fact_df: int = 500
+    verify_per_source: int = 2
+    max_fact_df: int = 200
     window_days: int | None = 30
     min_jaccard: float = 0.2
     min_cosine: float = 0.6

@@ -168,6 +168,7 @@ class Store:
         self._index: VectorIndex | None = None
         self._index_state: IndexState | None = None
         self._index_state_version = -1
+        self._count, self._count_version = 0, -1
 
     # --- lifecycle ------------------------------------------------------------------
 
@@ -329,18 +330,21 @@ class Store:
                 on_error(err)
 
         with writer_lock(self.path, on_wait), one_blas_thread():
-            batch: list[Article] = []
-            for article in _articles(sources, read_options, failed):
-                batch.append(article)
-                if len(batch) >= size:
+            try:
+                batch: list[Article] = []
+                for article in _articles(sources, read_options, failed):
+                    batch.append(article)
+                    if len(batch) >= size:
+                        self._write_batch(batch, report)
+                        batch = []
+                        report.seconds = time.perf_counter() - start
+                        if on_progress is not None:
+                            on_progress(report)
+                if batch:
                     self._write_batch(batch, report)
-                    batch = []
-                    report.seconds = time.perf_counter() - start
-                    if on_progress is not None:
-                        on_progress(report)
-            if batch:
-                self._write_batch(batch, report)
-            self._sync_index(save=True)
+                self._sync_index(save=True)
+            finally:
+                self._forget_counts()
         report.seconds = time.perf_counter() - start
         if on_progress is not None:
             on_progress(report)
@@ -598,6 +602,7 @@ class Store:
             if self.index_path.exists():
                 self.index_path.unlink()
             self._sync_index(save=True)
+            self._forget_counts()
         if on_progress is not None:
             on_progress(done, total)
         return done
@@ -651,17 +656,33 @@ class Store:
         """Articles sharing rare fact keys with weights: sum of log(N / df) per key."""
         if not keys:
             return {}
-        total = max(len(self), 1)
+        total = max(self._cached_count(), 1)
         marks = ",".join("?" * len(keys))
         query = f"SELECT key, n FROM fact_df WHERE key IN ({marks}) AND n <= ?"
         rare: dict[str, int] = dict(self._db.execute(query, [*keys, max_df]).fetchall())
+        if not rare:
+            return {}
+        weight = {key: float(np.log(total / n)) for key, n in rare.items() if n}
         scores: dict[int, float] = {}
-        for key, n in rare.items():
-            weight = float(np.log(total / n)) if n else 0.0
-            for (rowid,) in self._db.execute("SELECT article FROM fact_keys WHERE key = ?", (key,)):
-                if rowid != exclude:
-                    scores[int(rowid)] = scores.get(int(rowid), 0.0) + weight
+        marks = ",".join("?" * len(rare))
+        rows = self._db.execute(
+            f"SELECT key, article FROM fact_keys WHERE key IN ({marks})", list(rare)
+        )
+        for key, rowid in rows:
+            if rowid != exclude:
+                scores[rowid] = scores.get(rowid, 0.0) + weight.get(key, 0.0)
         return scores
+
+    def _forget_counts(self) -> None:
+        """After our own writes: ``data_version`` only moves for other connections'."""
+        self._count_version = self._index_state_version = -1
+
+    def _cached_count(self) -> int:
+        """``len(self)``, recounted only when the database changed (100,000 rows: ms)."""
+        version = int(self._db.execute("PRAGMA data_version").fetchone()[0])
+        if self._count_version != version:
+            self._count, self._count_version = len(self), version
+        return self._count
 
     def meta_of(self, rowids: Sequence[int]) -> dict[int, dict[str, Any]]:
         """Listing metadata of rows (no record decoding)."""
