@@ -13,6 +13,7 @@ fixed for outside users, so the reader override needs its own name.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import re
@@ -363,6 +364,110 @@ def find(
             for warning in result.warnings:
                 stderr.print(f"[yellow]warning:[/] {escape(warning)}")
             print_find(stdout, replace(result, warnings=()))
+
+
+class StoriesFormat(StrEnum):
+    """Output formats of ``stories`` and ``story``."""
+
+    text = "text"
+    json = "json"
+    html = "html"
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        fail(ConfigError(f"--since: cannot read {value!r} as a date; use YYYY-MM-DD"))
+
+
+def _write_stories(
+    stories: list[Any], format: StoriesFormat, output: Path | None, *, title: str
+) -> None:
+    if format is StoriesFormat.json:
+        text = json.dumps({"stories": [s.to_dict() for s in stories]}, ensure_ascii=False, indent=2)
+        text += "\n"
+    elif format is StoriesFormat.html:
+        from .render.stories_html import stories_to_html
+
+        text = stories_to_html(stories, title=title)
+    else:
+        from .render.stories_terminal import print_stories
+
+        if output is None:
+            print_stories(stdout, stories)
+            return
+        console = Console(record=True, highlight=False, file=io.StringIO(), width=120)
+        print_stories(console, stories)
+        text = console.export_text()
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        stderr.print(f"wrote {escape(str(output))}")
+
+
+StoriesFormatOption = Annotated[
+    StoriesFormat, typer.Option("--format", "-f", help="Output format.")
+]
+OutputOption = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+]
+
+
+@app.command()
+def stories(
+    db: DbOption = Path("storytrace.db"),
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="Only stories with an article published on or after."),
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", "-n", help="At most this many, largest first.", min=1)
+    ] = None,
+    min_size: Annotated[
+        int, typer.Option("--min-size", help="Only stories of at least this many articles.", min=1)
+    ] = 1,
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="Re-link and re-cluster every article.")
+    ] = False,
+    format: StoriesFormatOption = StoriesFormat.text,
+    output: OutputOption = None,
+) -> None:
+    """Group the stored articles into stories: timeline, version graph, derivation tree.
+
+    Articles added since the last run join a story or start one; the rest stay put."""
+    from .store import Store
+
+    start = _parse_date(since)
+    with handled(), Store(db, create=False) as store:
+        report = store.update_stories(
+            rebuild=rebuild, on_wait=lambda message: stderr.print(escape(message))
+        )
+        if report.linked:
+            stderr.print(
+                f"clustered {report.linked:,} new article(s) in {report.seconds:.1f}s: "
+                f"{report.stories:,} stories"
+            )
+        found = store.stories(start, limit=limit, min_size=min_size, update=False)
+        _write_stories(found, format, output, title=f"storytrace stories: {db}")
+
+
+@app.command()
+def story(
+    story_id: Annotated[str, typer.Argument(help="A story id, or the id of any of its articles.")],
+    db: DbOption = Path("storytrace.db"),
+    format: StoriesFormatOption = StoriesFormat.text,
+    output: OutputOption = None,
+) -> None:
+    """Show one story: its timeline, version graph and derivation tree."""
+    from .store import Store
+
+    with handled(), Store(db, create=False) as store:
+        found = store.story(story_id)
+        _write_stories([found], format, output, title=found.title)
 
 
 @app.command()

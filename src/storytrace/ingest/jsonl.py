@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import BinaryIO
 
 from ..errors import EmptyInput, InputError, MalformedInput
@@ -80,7 +81,7 @@ def parse_record(line: bytes, where: str) -> RawArticle:
         raise MalformedInput(
             where, f'"published" must be an ISO date like "2025-12-13", got {published!r}'
         )
-    return RawArticle(
+    raw = RawArticle(
         text=normalize_newlines(text),
         source=where,
         format="jsonl",
@@ -91,6 +92,19 @@ def parse_record(line: bytes, where: str) -> RawArticle:
         url=clean_str(record.get("url")),
         lang=normalize_lang(record.get("lang")),
     )
+    if raw.title is None or raw.published is None:
+        # The text is plain text: its header form or headline gives what the record lacks
+        # (scraped corpora often keep the headline as the text's first line).
+        from .text import parse_text
+
+        parsed = parse_text(raw.text, source=where)
+        raw = replace(
+            raw,
+            text=parsed.text if raw.title is None or parsed.title == raw.title else raw.text,
+            title=raw.title or parsed.title,
+            published=raw.published or parsed.published,
+        )
+    return raw
 
 
 def _record_id(value: object, where: str) -> str | None:

@@ -42,6 +42,12 @@ def _recent(store: Store) -> list[Article]:
     return [store.get(i) for i in reversed(store.ids()[-RECENT:])]
 
 
+@router.get("/favicon.ico", include_in_schema=False)
+async def favicon() -> RedirectResponse:
+    """Browsers ask for /favicon.ico on pages without a <link rel=icon> (raw JSON)."""
+    return RedirectResponse("/static/favicon.svg", status_code=308)
+
+
 @router.get("/", response_class=HTMLResponse)
 async def home(request: Request) -> HTMLResponse:
     state = get_state(request)

@@ -88,7 +88,37 @@ def _m001_initial(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Migration, ...] = (("001_initial", _m001_initial),)
+def _m002_stories(db: sqlite3.Connection) -> None:
+    """Stories (``storytrace.store.stories``): evidence and its document frequencies,
+    candidate links with P(same event), verified edges, and each article's story and
+    strong-link component."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE story_evidence (article INTEGER PRIMARY KEY, keys BLOB NOT NULL);
+        CREATE TABLE story_df (key TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE TABLE story_links (
+            a INTEGER NOT NULL, b INTEGER NOT NULL, p REAL NOT NULL, PRIMARY KEY (a, b)
+        ) WITHOUT ROWID;
+        CREATE INDEX story_links_b ON story_links(b);
+        CREATE TABLE story_edges (
+            a INTEGER NOT NULL, b INTEGER NOT NULL, relation TEXT NOT NULL,
+            score REAL NOT NULL, direction TEXT NOT NULL, confidence REAL NOT NULL,
+            PRIMARY KEY (a, b)
+        ) WITHOUT ROWID;
+        CREATE TABLE story_members (
+            article INTEGER PRIMARY KEY, story INTEGER NOT NULL, component INTEGER NOT NULL
+        );
+        CREATE INDEX story_members_story ON story_members(story);
+        CREATE INDEX story_members_component ON story_members(component);
+        """,
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    ("001_initial", _m001_initial),
+    ("002_stories", _m002_stories),
+)
 """Every migration, in order; never edit or reorder one that has shipped."""
 
 

@@ -388,7 +388,11 @@ class Store:
                 ready.append((key, article))
         if not ready:
             return
+        from ..cluster import event_evidence
+        from .stories import write_evidence
+
         batch = [a for _, a in ready]
+        evidence = [event_evidence(a) for a in batch]
         signatures = [_keys.signature(a, self.hasher) for a in batch]
         vectors = _keys.document_vectors(batch, self.encoder)
         fact_keys = [_keys.fact_keys(a) for a in batch]
@@ -399,10 +403,11 @@ class Store:
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
-            for (key, article), sig, bands, vector, facts in zip(
-                ready, signatures, band_rows, vectors, fact_keys, strict=True
+            for (key, article), sig, bands, vector, facts, story_evidence in zip(
+                ready, signatures, band_rows, vectors, fact_keys, evidence, strict=True
             ):
                 rowid = self._insert_article(key, article)
+                write_evidence(db, rowid, story_evidence)
                 if sig is not None and bands is not None:
                     db.execute(
                         "INSERT INTO signatures (article, minhash) VALUES (?, ?)",
@@ -725,6 +730,68 @@ class Store:
                     (rowid, enc.name, np.asarray(vectors, "<f2").tobytes()),
                 )
         return vectors
+
+    # --- stories ----------------------------------------------------------------------
+
+    def update_stories(
+        self,
+        *,
+        rebuild: bool = False,
+        on_progress: Callable[[int, int], None] | None = None,
+        on_wait: Callable[[str], None] | None = None,
+    ) -> Any:
+        """Put every article not yet in a story into one (``storytrace.store.stories``);
+        ``rebuild`` re-links and re-clusters everything. Returns a ``StoriesReport``."""
+        from .stories import update_stories
+
+        with writer_lock(self.path, on_wait), one_blas_thread():
+            try:
+                return update_stories(self, rebuild=rebuild, on_progress=on_progress)
+            finally:
+                self._forget_counts()
+
+    def _stories_pending(self) -> bool:
+        row = self._db.execute(
+            "SELECT 1 FROM articles WHERE rowid NOT IN (SELECT article FROM story_members) LIMIT 1"
+        ).fetchone()
+        return row is not None
+
+    def stories(
+        self,
+        since: dt.date | None = None,
+        *,
+        limit: int | None = None,
+        min_size: int = 1,
+        update: bool = True,
+    ) -> list[Any]:
+        """The stories, largest first (``Story`` values, see ``storytrace.stories``).
+
+        Args:
+            since: only stories with an article published on or after this date.
+            limit: at most this many.
+            min_size: only stories of at least this many articles.
+            update: first cluster the articles added since the last call.
+        """
+        from .stories import load_story, story_ids
+
+        if update and self._stories_pending():
+            self.update_stories()
+        keys = story_ids(self._db, since=since, min_size=min_size)
+        if limit is not None:
+            keys = keys[:limit]
+        return [load_story(self, key) for key in keys]
+
+    def story(self, story_id: str, *, update: bool = True) -> Any:
+        """One story, by its id or the id of any of its articles.
+
+        Raises:
+            NotFound: no article has this id.
+        """
+        from .stories import load_story, story_key
+
+        if update and self._stories_pending():
+            self.update_stories()
+        return load_story(self, story_key(self, story_id))
 
     def find(self, query: str | Path | Article, **options: Any) -> Any:
         """The stored versions of ``query`` (an Article, a path or a stored id).
