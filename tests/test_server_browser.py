@@ -13,12 +13,13 @@ screenshots from these pages.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import socket
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from storytrace import NotFound, from_text
 from storytrace.server import ServerOptions, create_app
 from storytrace.store import Store, StoreOptions
+from storytrace.stories import Member, Story, StoryEdge, build_story
 
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
@@ -226,63 +228,28 @@ def test_a_story_edge_opens_its_comparison(page: Page, site: Site) -> None:
     assert {parent, child} <= {a["id"] for a in seed["articles"]}
 
 
-@dataclass(frozen=True)
-class _Article:
-    id: str
-    title: str | None
-    published: str | None
-    outlet: str | None
-    lang: str | None
-    parent: str | None
-    relation: str | None
-    confidence: float
-
-
-@dataclass(frozen=True)
-class _Edge:
-    a: str
-    b: str
-    relation: str
-    score: float
-    direction: str
-
-
-@dataclass(frozen=True)
-class _Story:
-    id: str
-    title: str
-    languages: tuple[str, ...]
-    outlets: tuple[str, ...]
-    articles: tuple[_Article, ...]
-    edges: tuple[_Edge, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "title": self.title, "articles": [vars(a) for a in self.articles]}
-
-
 def test_a_drawn_edge_opens_its_comparison_with_a_stand_in_story(
     page: Page, site: Site, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The page against a story of the documented shape, whatever Store.stories does."""
-    story = _Story(
-        id="seed/story",
-        title="Security guarantee for Ukraine",
-        languages=("en",),
-        outlets=(),
-        articles=(
-            _Article(site.a, "Seed A", "2025-12-13", None, "en", None, None, 1.0),
-            _Article(site.b, "Seed B", "2025-12-14", None, "en", site.a, "rewrite", 0.9),
-            _Article(MALICIOUS_ID, MALICIOUS_TITLE, None, None, "en", site.b, "related", 0.2),
-        ),
-        edges=(_Edge(site.a, site.b, "rewrite", 0.93, "a_to_b"),),
-    )
+    day = dt.date(2025, 12, 13)
+    members = [
+        Member(0, site.a, "Seed A", "", day, None, "en"),
+        Member(1, site.b, "Seed B", "", day + dt.timedelta(days=1), None, "en"),
+        Member(2, MALICIOUS_ID, MALICIOUS_TITLE, "", None, None, "en"),
+    ]
+    edges = [
+        StoryEdge(site.a, site.b, "rewrite", 0.93, "a_to_b", 0.9),
+        StoryEdge(site.b, MALICIOUS_ID, "rewrite", 0.5, "a_to_b", 0.4),
+    ]
+    story = replace(build_story("seed/story", members, edges), title="Security guarantee")
 
-    def one(self: Store, story_id: str) -> _Story:
+    def one(self: Store, story_id: str, **options: Any) -> Story:
         if story_id != story.id:
             raise NotFound(story_id)
         return story
 
-    monkeypatch.setattr(Store, "stories", lambda self, since=None: [story], raising=False)
+    monkeypatch.setattr(Store, "stories", lambda self, *args, **kw: [story], raising=False)
     monkeypatch.setattr(Store, "story", one, raising=False)
     parent, child = _open_story_and_click_an_edge(page, site, story.id)
     assert (parent, child) == (site.a, site.b)
