@@ -34,7 +34,7 @@ import json
 import sqlite3
 import time
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -63,7 +63,7 @@ SEARCH_EXPANSION = 64
 30 matter little, at a third of ``find``'s cost."""
 
 CHUNK = 2000
-"""Articles linked per step (one batched vector search, one transaction)."""
+"""Articles per batched vector search."""
 
 
 def encode_evidence(evidence: _cluster.EventEvidence) -> bytes:
@@ -131,13 +131,40 @@ def update_stories(
         return report
     stats = _stats(db)
     index, _ = store.vector_index()
+    neighbours = _neighbours(store, index, todo)
+    pairs, cosines = _pairs(neighbours)
+    probabilities = _probabilities(db, pairs, stats)
+    threshold = _cluster.StoryRule().threshold
+    to_verify = [
+        (a, b)
+        for (a, b), p, cosine in zip(pairs, probabilities, cosines, strict=True)
+        if cosine >= VERIFY_COSINE and p >= threshold
+    ]
+    verdicts = _verify(store, to_verify)
+    report.verified = len(verdicts)
+    certain = {pair for pair, edge in verdicts.items() if edge[0] in DERIVED}
+    rows = [
+        (a, b, 1.0 if (a, b) in certain else p)
+        for (a, b), p in zip(pairs, probabilities, strict=True)
+    ]
+    report.links = len(rows)
     touched: set[int] = set()
-    for offset in range(0, len(todo), CHUNK):
-        chunk = todo[offset : offset + CHUNK]
-        touched |= _link_chunk(store, chunk, stats, index, report)
-        report.linked += len(chunk)
-        if on_progress is not None:
-            on_progress(report.linked, len(todo))
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        db.executemany("INSERT OR REPLACE INTO story_links (a, b, p) VALUES (?, ?, ?)", rows)
+        db.executemany(
+            "INSERT OR REPLACE INTO story_edges (a, b, relation, score, direction, confidence)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [(a, b, *edge) for (a, b), edge in verdicts.items()],
+        )
+        touched = _join_components(db, todo, [r for r in rows if r[2] >= threshold])
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    report.linked = len(todo)
+    if on_progress is not None:
+        on_progress(report.linked, len(todo))
     report.components = len(touched)
     _recluster(db, touched)
     report.stories = _count_stories(db)
@@ -176,83 +203,66 @@ def _stats(db: sqlite3.Connection) -> _cluster.CorpusStats:
     return _cluster.CorpusStats(documents=documents, df=df)
 
 
-def _evidence_of(
-    db: sqlite3.Connection, rowids: Iterable[int]
-) -> dict[int, _cluster.EventEvidence]:
-    out: dict[int, _cluster.EventEvidence] = {}
-    ids = list(rowids)
-    for start in range(0, len(ids), 500):
-        part = ids[start : start + 500]
-        marks = ",".join("?" * len(part))
-        for rowid, blob in db.execute(
-            f"SELECT article, keys FROM story_evidence WHERE article IN ({marks})", part
-        ):
-            out[int(rowid)] = decode_evidence(blob)
+def _neighbours(
+    store: Store, index: VectorIndex, todo: list[int]
+) -> dict[int, list[tuple[int, float]]]:
+    """Each article's ``STORY_K`` nearest lead vectors among the articles stored before it,
+    searched in batches of ``CHUNK``."""
+    out: dict[int, list[tuple[int, float]]] = {}
+    for offset in range(0, len(todo), CHUNK):
+        chunk = todo[offset : offset + CHUNK]
+        vectors = store.document_vectors_of(chunk)
+        ready = [r for r in chunk if r in vectors]
+        out.update({r: [] for r in chunk if r not in vectors})
+        if not ready:
+            continue
+        queries = np.stack([vectors[r] for r in ready])
+        found = index.search_many(queries, STORY_K * 2 + 1, expansion=SEARCH_EXPANSION)
+        for rowid, hits in zip(ready, found, strict=True):
+            out[rowid] = [(k, c) for k, c in hits if k < rowid][:STORY_K]
     return out
 
 
-def _link_chunk(
-    store: Store,
-    chunk: list[int],
-    stats: _cluster.CorpusStats,
-    index: VectorIndex,
-    report: StoriesReport,
-) -> set[int]:
-    """Link the articles of ``chunk`` to earlier ones; returns the touched components."""
-    db = store._db
-    vectors = store.document_vectors_of(chunk)
-    neighbours: dict[int, list[tuple[int, float]]] = {rowid: [] for rowid in chunk}
-    with_vectors = [r for r in chunk if r in vectors]
-    if with_vectors:
-        queries = np.stack([vectors[r] for r in with_vectors])
-        found = index.search_many(queries, STORY_K * 2 + 1, expansion=SEARCH_EXPANSION)
-        for rowid, hits in zip(with_vectors, found, strict=True):
-            neighbours[rowid] = [(k, c) for k, c in hits if k < rowid][:STORY_K]
-    involved = set(chunk) | {k for links in neighbours.values() for k, _ in links}
-    evidence = _evidence_of(db, involved)
-    order = sorted(evidence)
-    position = {rowid: n for n, rowid in enumerate(order)}
-    matrix = _cluster.evidence_matrix((evidence[r] for r in order), stats)
-    pairs: list[tuple[int, int]] = []
-    cosines: list[float] = []
-    for rowid, links in neighbours.items():
-        if rowid not in position:
-            continue
-        for other, cosine in links:
-            if other in position:
-                pairs.append((position[rowid], position[other]))
-                cosines.append(cosine)
-    if pairs:
-        probabilities = _cluster.link_probabilities(matrix, np.array(pairs, dtype=np.int64))
-    else:
-        probabilities = np.zeros(0)
-    rows: list[tuple[int, int, float]] = []
-    to_verify: list[tuple[int, int]] = []
-    threshold = _cluster.StoryRule().threshold
-    for (i, j), p, cosine in zip(pairs, probabilities.tolist(), cosines, strict=True):
-        a, b = sorted((order[i], order[j]))
-        rows.append((a, b, float(p)))
-        if cosine >= VERIFY_COSINE and p >= threshold:
-            to_verify.append((a, b))
-    verdicts = _verify(store, to_verify)
-    report.verified += len(verdicts)
-    certain = {(a, b) for (a, b), edge in verdicts.items() if edge[0] in DERIVED}
-    rows = [(a, b, 1.0 if (a, b) in certain else p) for a, b, p in rows]
-    report.links += len(rows)
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        db.executemany("INSERT OR REPLACE INTO story_links (a, b, p) VALUES (?, ?, ?)", rows)
-        db.executemany(
-            "INSERT OR REPLACE INTO story_edges (a, b, relation, score, direction, confidence)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            [(a, b, *edge) for (a, b), edge in verdicts.items()],
+def _pairs(
+    neighbours: dict[int, list[tuple[int, float]]],
+) -> tuple[list[tuple[int, int]], list[float]]:
+    """Distinct (earlier, later) row pairs with their lead cosine."""
+    best: dict[tuple[int, int], float] = {}
+    for rowid, hits in neighbours.items():
+        for other, cosine in hits:
+            key = (other, rowid) if other < rowid else (rowid, other)
+            best[key] = max(cosine, best.get(key, -1.0))
+    pairs = sorted(best)
+    return pairs, [best[p] for p in pairs]
+
+
+def _probabilities(
+    db: sqlite3.Connection, pairs: list[tuple[int, int]], stats: _cluster.CorpusStats
+) -> list[float]:
+    """P(same event) of every pair: each article's evidence weighed once, streamed from
+    the database into one sparse matrix, then every link scored in one vectorised pass
+    (``cluster.link_probabilities``)."""
+    if not pairs:
+        return []
+    involved = sorted({r for pair in pairs for r in pair})
+    position = {rowid: n for n, rowid in enumerate(involved)}
+    matrix = _cluster.evidence_matrix(_stream_evidence(db, involved), stats)
+    index = np.array([(position[a], position[b]) for a, b in pairs], dtype=np.int64)
+    return [float(p) for p in _cluster.link_probabilities(matrix, index)]
+
+
+def _stream_evidence(db: sqlite3.Connection, rowids: list[int]) -> Iterator[_cluster.EventEvidence]:
+    """The evidence of ``rowids``, in that order, read 500 at a time."""
+    for start in range(0, len(rowids), 500):
+        part = rowids[start : start + 500]
+        marks = ",".join("?" * len(part))
+        blobs = dict(
+            db.execute(
+                f"SELECT article, keys FROM story_evidence WHERE article IN ({marks})", part
+            ).fetchall()
         )
-        touched = _join_components(db, chunk, [r for r in rows if r[2] >= threshold])
-        db.execute("COMMIT")
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    return touched
+        for rowid in part:
+            yield decode_evidence(blobs.get(rowid, b""))
 
 
 Verdict = tuple[str, float, str, float]
