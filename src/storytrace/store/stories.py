@@ -303,29 +303,35 @@ def _join_components(
         "INSERT INTO story_members (article, story, component) VALUES (?, ?, ?)",
         [(r, r, r) for r in chunk],
     )
-    touched = set(chunk)
-    component: dict[int, int] = {}
+    # union-find over component ids, in memory; the table is updated once at the end
+    involved = sorted({r for a, b, _ in strong for r in (a, b)} | set(chunk))
+    current: dict[int, int] = {}
+    for start in range(0, len(involved), 500):
+        part = involved[start : start + 500]
+        marks = ",".join("?" * len(part))
+        current.update(
+            db.execute(
+                f"SELECT article, component FROM story_members WHERE article IN ({marks})", part
+            ).fetchall()
+        )
+    parent: dict[int, int] = {}
 
-    def comp(rowid: int) -> int:
-        if rowid not in component:
-            row = db.execute(
-                "SELECT component FROM story_members WHERE article = ?", (rowid,)
-            ).fetchone()
-            component[rowid] = int(row[0]) if row else rowid
-        return component[rowid]
+    def root(c: int) -> int:
+        while parent.get(c, c) != c:
+            parent[c] = parent.get(parent[c], parent[c])
+            c = parent[c]
+        return c
 
     for a, b, _ in strong:
-        ca, cb = comp(a), comp(b)
-        if ca == cb:
-            continue
-        keep, drop = min(ca, cb), max(ca, cb)
-        db.execute("UPDATE story_members SET component = ? WHERE component = ?", (keep, drop))
-        for rowid, c in list(component.items()):
-            if c == drop:
-                component[rowid] = keep
-        touched.discard(drop)
-        touched.add(keep)
-    return {comp(r) for r in touched}
+        ra, rb = root(current.get(a, a)), root(current.get(b, b))
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    moved = {c: root(c) for c in parent if root(c) != c}
+    db.executemany(
+        "UPDATE story_members SET component = ? WHERE component = ?",
+        [(new, old) for old, new in moved.items()],
+    )
+    return {root(current.get(r, r)) for r in chunk} | set(moved.values())
 
 
 def _recluster(db: sqlite3.Connection, components: set[int]) -> None:
