@@ -195,7 +195,7 @@ def versions(store: Store, article_id: str, *, limit: int, stories: bool) -> Fin
     """
     include = VERSION_RELATIONS + (STORY_RELATIONS if stories else ())
     article = store.get(article_id)
-    return cast(FindResult, store.find(article, limit=limit, include=include))
+    return store.find(article, limit=limit, include=include)
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,7 +236,7 @@ def search(store: Store, query: str, *, limit: int = 20) -> SearchOutcome:
         return SearchOutcome(query, None)
     article = _from_text(query, source="search", metadata={})
     include = VERSION_RELATIONS + STORY_RELATIONS
-    return SearchOutcome(None, cast(FindResult, store.find(article, limit=limit, include=include)))
+    return SearchOutcome(None, store.find(article, limit=limit, include=include))
 
 
 # --- uploads ---------------------------------------------------------------------

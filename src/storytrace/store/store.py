@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -43,6 +43,11 @@ from .lock import writer_lock
 from .records import article_from_record, article_to_record
 from .schema import check_file, migrate, schema_version
 from .vectors import INDEX_KINDS, IndexState, VectorIndex, load_index, new_index
+
+if TYPE_CHECKING:
+    from ..stories import Story
+    from .find import FindResult
+    from .stories import StoriesReport
 
 DEFAULT_PATH = Path("storytrace.db")
 """Where the CLI keeps its store unless ``--db`` says otherwise."""
@@ -708,7 +713,9 @@ class Store:
                 }
         return out
 
-    def sentence_vectors(self, rowid: int | None, article: Article, encoder: str) -> Any:
+    def sentence_vectors(
+        self, rowid: int | None, article: Article, encoder: str
+    ) -> NDArray[np.float32]:
         """Sentence vectors of an article for ``encoder``, cached in the store."""
         enc = get_encoder(encoder)
         if rowid is not None:
@@ -739,7 +746,7 @@ class Store:
         rebuild: bool = False,
         on_progress: Callable[[int, int], None] | None = None,
         on_wait: Callable[[str], None] | None = None,
-    ) -> Any:
+    ) -> StoriesReport:
         """Put every article not yet in a story into one (``storytrace.store.stories``);
         ``rebuild`` re-links and re-clusters everything. Returns a ``StoriesReport``."""
         from .stories import update_stories
@@ -763,7 +770,7 @@ class Store:
         limit: int | None = None,
         min_size: int = 1,
         update: bool = True,
-    ) -> list[Any]:
+    ) -> list[Story]:
         """The stories, largest first (``Story`` values, see ``storytrace.stories``).
 
         Args:
@@ -781,7 +788,7 @@ class Store:
             keys = keys[:limit]
         return [load_story(self, key) for key in keys]
 
-    def story(self, story_id: str, *, update: bool = True) -> Any:
+    def story(self, story_id: str, *, update: bool = True) -> Story:
         """One story, by its id or the id of any of its articles.
 
         Raises:
@@ -793,7 +800,7 @@ class Store:
             self.update_stories()
         return load_story(self, story_key(self, story_id))
 
-    def find(self, query: str | Path | Article, **options: Any) -> Any:
+    def find(self, query: str | Path | Article, **options: Any) -> FindResult:
         """The stored versions of ``query`` (an Article, a path or a stored id).
 
         See ``storytrace.store.find.find`` for the options and the method.
