@@ -408,25 +408,39 @@ def _agglomerate(nodes: Iterable[int], edges: Sequence[Edge], rule: StoryRule) -
         weaker = min(inner[a][0] / inner[a][1], inner[b][0] / inner[b][1])
         return cell[0] / cell[1] >= rule.cohesion_ratio * weaker
 
-    version = dict.fromkeys(size, 0)
-    heap: list[tuple[float, int, int, int, int]] = []
+    # A heap entry is live while both stories exist and its score is still the pair's
+    # current score. After a merge only the scores that can have changed are pushed
+    # again: the merged story's links to the absorbed story's neighbours (their cells
+    # changed), all of its links when it was a lone article (max became mean), and the
+    # pairs the cohesion check refused (the inner means changed). Re-pushing every link
+    # of a growing story instead made the 100,000-article clustering quadratic in its
+    # largest stories' degrees; the merge order is the same either way.
+    blocked: dict[int, set[int]] = {}
+    heap: list[tuple[float, int, int]] = []
     for i, j, p in edges:
         if p >= threshold:
-            heap.append((-p, i, j, 0, 0))
+            heap.append((-p, i, j))
     heapq.heapify(heap)
     while heap:
-        _, a, b, va, vb = heapq.heappop(heap)
-        if version.get(a) != va or version.get(b) != vb:
-            continue  # one of the two has changed since this entry was pushed
-        into = links[a]
-        if not cohesive(a, b, into[b]):
-            continue  # pushed again if either side changes
+        negative, a, b = heapq.heappop(heap)
+        into = links.get(a)
+        if into is None or b not in into:
+            continue  # one of the two was merged away, or they already merged
+        cell = into[b]
+        if score(a, b, cell) != -negative:
+            continue  # stale: the pair's current score was pushed when it changed
+        if not cohesive(a, b, cell):
+            blocked.setdefault(a, set()).add(b)
+            blocked.setdefault(b, set()).add(a)
+            continue
         # merge b into a (a < b, so the cluster keeps its earliest member's index)
+        was_lone = size[a] == 1
         gone = links.pop(b)
         between = into.pop(b)
         inner_a, inner_b = inner[a], inner.pop(b)
         inner_a[0] += inner_b[0] + between[0]
         inner_a[1] += inner_b[1] + between[1]
+        changed: set[int] = set()
         for c, cell in gone.items():
             if c == a:
                 continue
@@ -439,15 +453,25 @@ def _agglomerate(nodes: Iterable[int], edges: Sequence[Edge], rule: StoryRule) -
             )
             into[c] = merged
             links[c][a] = merged
+            changed.add(c)
         size[a] += size.pop(b)
         members[a].extend(members.pop(b))
-        del version[b]
-        version[a] += 1
-        for c, cell in into.items():
+        for x in (a, b):
+            for c in blocked.pop(x, ()):
+                if c not in (a, b):
+                    blocked[c].discard(a)
+                    blocked[c].discard(b)
+                    changed.add(c)
+        if was_lone:
+            changed.update(into)
+        for c in changed:
+            cell = into.get(c)
+            if cell is None:
+                continue
             s = score(a, c, cell)
             if s >= threshold:
                 lo, hi = (a, c) if a < c else (c, a)
-                heapq.heappush(heap, (-s, lo, hi, version[lo], version[hi]))
+                heapq.heappush(heap, (-s, lo, hi))
     return [sorted(m) for _, m in sorted(members.items())]
 
 
