@@ -465,10 +465,10 @@ def _agglomerate(nodes: Iterable[int], edges: Sequence[Edge], rule: StoryRule) -
         if was_lone:
             changed.update(into)
         for c in changed:
-            cell = into.get(c)
-            if cell is None:
+            current = into.get(c)
+            if current is None:
                 continue
-            s = score(a, c, cell)
+            s = score(a, c, current)
             if s >= threshold:
                 lo, hi = (a, c) if a < c else (c, a)
                 heapq.heappush(heap, (-s, lo, hi))
