@@ -69,3 +69,28 @@ def test_bad_max_size_value_is_a_usage_error() -> None:
     result = runner.invoke(app, ["inspect", str(SEED / "a.txt"), "--max-size", "lots"])
     assert result.exit_code == 2
     assert "--max-size" in result.stderr
+
+
+def test_input_format_overrides_detection(tmp_path: Path) -> None:
+    """The ECB+ sample is JSONL (40 articles); read as plain text it is one article."""
+    sample = ROOT / "examples/ecbplus-sample/ecbplus-sample.jsonl"
+    detected = runner.invoke(app, ["inspect", str(sample), "-f", "json"])
+    forced = runner.invoke(app, ["inspect", str(sample), "--input-format", "text", "-f", "json"])
+    assert detected.exit_code == 0
+    assert forced.exit_code == 0
+    articles = json.loads(detected.stdout)["articles"]
+    assert len(articles) == 40
+    assert {a["format"] for a in articles} == {"jsonl"}
+    [article] = json.loads(forced.stdout)["articles"]
+    assert article["format"] == "text"
+
+
+def test_add_takes_format_as_the_reader_override(tmp_path: Path) -> None:
+    sample = ROOT / "examples/ecbplus-sample/ecbplus-sample.jsonl"
+    db = tmp_path / "s.db"
+    result = runner.invoke(app, ["add", str(sample), "--db", str(db), "--format", "text"])
+    assert result.exit_code == 0, result.output
+    from storytrace.store import Store
+
+    with Store(db) as store:
+        assert len(store) == 1

@@ -8,7 +8,8 @@ processed); 3 a missing optional extra; 1 anything unexpected.
 
 Why ``--input-format`` and not ``--format`` for the reader override: ``inspect`` and
 ``diff`` already use ``--format`` for the *output* format (text|json|html), a contract
-fixed for outside users, so the reader override needs its own name.
+fixed for outside users, so the reader override needs its own name. ``add``, which has
+no output format, accepts ``--format`` for it too.
 """
 
 from __future__ import annotations
@@ -125,6 +126,17 @@ InputFormatOption = Annotated[
     InputFormatChoice | None,
     typer.Option(
         "--input-format",
+        help="Read every source as this format instead of detecting it from content.",
+        case_sensitive=False,
+    ),
+]
+# ``add`` has no output format, so there the reader override also answers to the
+# ``--format`` the foundation issue names.
+AddInputFormatOption = Annotated[
+    InputFormatChoice | None,
+    typer.Option(
+        "--input-format",
+        "--format",
         help="Read every source as this format instead of detecting it from content.",
         case_sensitive=False,
     ),
@@ -275,7 +287,7 @@ def add(
     batch_size: Annotated[
         int, typer.Option("--batch-size", help="Articles per committed batch.", min=1)
     ] = 64,
-    input_format: InputFormatOption = None,
+    input_format: AddInputFormatOption = None,
     max_size: MaxSizeOption = _DEFAULT_SIZE,
     fetch: FetchOption = False,
 ) -> None:
