@@ -251,11 +251,16 @@ def diff(
             if output is None:
                 return
             text = console.export_text()
-        if output is None:
-            sys.stdout.write(text)
-        else:
-            output.write_text(text, encoding="utf-8")
-            stderr.print(f"wrote {escape(str(output))}")
+        emit(text, output)
+
+
+def emit(text: str, output: Path | None) -> None:
+    """Write a command's rendered output to stdout, or to ``output`` and say so."""
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        stderr.print(f"wrote {escape(str(output))}")
 
 
 DbOption = Annotated[
@@ -414,11 +419,7 @@ def _write_stories(
         console = Console(record=True, highlight=False, file=io.StringIO(), width=120)
         print_stories(console, stories)
         text = console.export_text()
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        output.write_text(text, encoding="utf-8")
-        stderr.print(f"wrote {escape(str(output))}")
+    emit(text, output)
 
 
 StoriesFormatOption = Annotated[

@@ -23,7 +23,7 @@ from urllib.parse import quote
 import jinja2
 
 from .. import __version__
-from ..model import PAIR_KINDS
+from ..model import PAIR_KINDS, RELATION_LABELS
 from ..render.diff_view import (
     CHANGE_TYPES,
     DIRECTION_PHRASES,
@@ -44,18 +44,7 @@ _LANG_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 _HTTP_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f]+", re.IGNORECASE)
 _KIND_CLASS: dict[str, str] = {kind: kind.replace("_", "-") for kind in PAIR_KINDS}
 _CHANGE_CLASS: dict[str, str] = {t: t for t in CHANGE_TYPES}
-_RELATION_CLASS: dict[str, str] = {
-    r: r.replace("_", "-")
-    for r in (
-        "duplicate",
-        "light_edit",
-        "rewrite",
-        "translation",
-        "same_story",
-        "related",
-        "unrelated",
-    )
-}
+_RELATION_CLASS: dict[str, str] = {r: r.replace("_", "-") for r in RELATION_LABELS}
 
 _FACT_LABELS = {
     "numbers": "number",
