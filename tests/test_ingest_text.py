@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from storytrace import from_text
 from storytrace.errors import ConfigError, EmptyInput, InputError
 from storytrace.ingest.text import parse_text
 from storytrace.model import RawArticle
@@ -171,3 +173,51 @@ def test_header_only_file_is_empty(tmp_path: Path, read_all: ReadAll) -> None:
     assert isinstance(error, EmptyInput)
     assert error.source == str(path)
     assert "header" in error.reason
+
+
+ECB_SAMPLE = Path(__file__).resolve().parents[1] / "examples/ecbplus-sample/ecbplus-sample.jsonl"
+
+
+def _ecb_text(doc_id: str) -> str:
+    for line in ECB_SAMPLE.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        if record["id"] == doc_id:
+            return str(record["text"])
+    raise AssertionError(doc_id)
+
+
+def test_a_sentence_case_headline_over_a_date_line_is_the_title() -> None:
+    """ECB+ 1_10ecbplus: "Lindsay Lohan checks into Betty Ford Center" / "May 03, 2013"."""
+    article = from_text(_ecb_text("1_10ecbplus"))
+    assert article.title == "Lindsay Lohan checks into Betty Ford Center"
+    assert article.published == dt.date(2013, 5, 3)
+    assert [(r.kind, r.text) for r in article.removed] == [("dateline", "May 03, 2013")]
+    assert article.sentences[0].text.startswith("After skipping out")
+
+
+def test_the_first_date_line_dates_the_article_not_the_update() -> None:
+    text = (
+        "Quake hits the coast\nPublished: Thursday, May 2, 2013, 1:32 PM\n"
+        "Updated: Friday, May 3, 2013, 9:56 AM\n\nA strong earthquake struck on Thursday."
+    )
+    article = from_text(text)
+    assert article.title == "Quake hits the coast"
+    assert article.published == dt.date(2013, 5, 2)
+    [sentence] = article.sentences
+    assert [d.iso for d in sentence.facts.dates] == ["2013-05-02"]
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("Quake hits the coast\n05 / 02 / 2013\n\nA strong earthquake struck.", "numeric"),
+        ("Quake hits the coast\n\nA strong earthquake struck.\n\nMore.\n\nMay 2, 2013", "late"),
+    ],
+)
+def test_ambiguous_or_distant_date_lines_give_no_date(text: str, why: str) -> None:
+    assert from_text(text).published is None, why
+
+
+def test_a_given_date_wins_over_the_date_line() -> None:
+    article = from_text("Quake hits the coast\nMay 2, 2013\n\nIt struck.", published="2013-05-04")
+    assert article.published == dt.date(2013, 5, 4)

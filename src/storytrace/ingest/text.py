@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from .. import _boilerplate
 from ..errors import ConfigError, EmptyInput
 from ..model import RawArticle
 from ..options import ReadOptions
@@ -179,7 +180,16 @@ def _is_headline(lines: list[str]) -> bool:
         return False
     if _SENTENCE_END_RE.search(first) or _NOT_HEADLINE_RE.search(first):
         return False
-    return not lines[1].strip() or _is_title_case(words)
+    return not lines[1].strip() or _is_title_case(words) or _is_date_line(lines[1])
+
+
+def _is_date_line(line: str) -> bool:
+    """True for the date line scraped texts print under their headline ("May 03, 2013").
+
+    A sentence-case first line followed by a date line is a headline as surely as one
+    followed by a blank line (cleaning then removes the date line as a ``dateline``).
+    """
+    return _boilerplate.rules(None).line_kind(line.strip()) == "dateline"
 
 
 def _is_title_case(words: list[str]) -> bool:
