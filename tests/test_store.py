@@ -299,6 +299,37 @@ def test_a_file_that_is_not_a_store_is_refused_untouched(tmp_path: Path) -> None
     assert other.read_bytes() == before
 
 
+def test_a_store_another_process_holds_open_is_recognised(tmp_path: Path) -> None:
+    """Its header may still sit in the write-ahead log: the file's own bytes say 0."""
+    from storytrace.store.schema import check_file
+
+    path = tmp_path / "held.db"
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("PRAGMA journal_mode = WAL")
+    holder.execute("PRAGMA wal_autocheckpoint = 0")
+    holder.execute("CREATE TABLE t (x)")
+    holder.execute(f"PRAGMA application_id = {STORE_ID}")
+    holder.execute("INSERT INTO t VALUES (1)")
+    try:
+        assert int.from_bytes(path.read_bytes()[68:72], "big") != STORE_ID
+        assert check_file(path)
+        holder.execute("PRAGMA application_id = 7")
+        with pytest.raises(StoreError, match="another application"):
+            check_file(path)
+    finally:
+        holder.close()
+
+
+def test_a_store_just_created_is_recognised_by_a_second_opener(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    with Store(db, options=LEXICAL) as first:
+        first.add([SEED / "a.txt"])
+        [stored] = first.ids()
+        result = CliRunner().invoke(app, ["find", "--id", stored, "--db", str(db)])
+        assert "another application" not in result.output
+        assert result.exit_code == 0, result.output
+
+
 def test_a_store_from_a_newer_version_is_refused(tmp_path: Path) -> None:
     db = tmp_path / "s.db"
     with Store(db, options=LEXICAL) as store:

@@ -25,6 +25,7 @@ Layout (rowid = the article's integer key, used by every index):
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sqlite3
 from collections.abc import Callable
@@ -139,6 +140,8 @@ def check_file(path: Path) -> bool:
     if not header.startswith(_SQLITE_MAGIC) or len(header) < 100:
         raise StoreError(str(path), "is not a storytrace store (not an SQLite database)")
     app_id = int.from_bytes(header[68:72], "big")
+    if app_id != STORE_ID and _wal_beside(path):
+        app_id = _application_id_through_wal(path)
     if app_id != STORE_ID:
         raise StoreError(
             str(path),
@@ -146,6 +149,27 @@ def check_file(path: Path) -> bool:
             "give another path with --db",
         )
     return True
+
+
+def _wal_beside(path: Path) -> bool:
+    wal = path.with_name(path.name + "-wal")
+    return wal.exists() and wal.stat().st_size > 0
+
+
+def _application_id_through_wal(path: Path) -> int:
+    """``application_id`` as SQLite sees it, write-ahead log included.
+
+    A store another process has just created and still holds open keeps its header in
+    the WAL until a checkpoint: the file's own bytes still say 0. Opened read-only, so a
+    foreign database is never written to.
+    """
+    try:
+        with contextlib.closing(
+            sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+        ) as db:
+            return int(db.execute("PRAGMA application_id").fetchone()[0])
+    except sqlite3.Error:
+        return 0
 
 
 def schema_version(db: sqlite3.Connection, path: str) -> int:
@@ -198,4 +222,8 @@ def migrate(db: sqlite3.Connection, path: str) -> int:
             db.execute("ROLLBACK")
             raise
         applied += 1
+    if applied:
+        # put the new header (application_id) into the file itself now, so that other
+        # processes recognise the store from its first bytes
+        db.execute("PRAGMA wal_checkpoint(PASSIVE)")
     return applied
