@@ -218,3 +218,21 @@ def test_cli_stories_and_story(tmp_path: Path) -> None:
     bad = runner.invoke(app, ["stories", "--db", db, "--since", "yesterday"])
     assert bad.exit_code == 2
     assert "YYYY-MM-DD" in bad.output
+
+
+def test_untitled_articles_show_their_first_sentence(sample_store: Store) -> None:
+    """ECB+ 4_2ecb has no headline; its timeline row reads its first sentence instead."""
+    story = sample_store.story("4_2ecb")
+    [row] = [a for a in story.articles if a.id == "4_2ecb"]
+    assert row.title is None
+    assert row.lead.startswith("Bettie Page, the raven-haired pin-up")
+    assert row.heading == row.lead
+    assert row.to_dict()["lead"] == row.lead
+    titled = [a for a in sample_store.story("1_14ecb").articles if a.title]
+    assert titled
+    assert all(a.lead == "" and a.heading == a.title for a in titled)
+    result = CliRunner().invoke(
+        app, ["story", "4_2ecb", "--db", str(sample_store.path)], env={"COLUMNS": "200"}
+    )
+    assert result.exit_code == 0, result.output
+    assert "Bettie Page, the raven-haired pin-up" in result.stdout

@@ -86,11 +86,20 @@ class StoryArticle:
     parent: str | None
     relation: str | None
     confidence: float
+    lead: str = ""
+    """The first sentence where the article has no title (scraped text often has none):
+    what a timeline shows in the title's place."""
+
+    @property
+    def heading(self) -> str:
+        """The title, or else the first sentence."""
+        return self.title or self.lead
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "title": self.title,
+            "lead": self.lead,
             "published": self.published,
             "outlet": self.outlet,
             "lang": self.lang,
@@ -212,6 +221,7 @@ def _story_article(member: Member, parent: tuple[str, str, float] | None) -> Sto
         parent=parent[0] if parent else None,
         relation=parent[1] if parent else None,
         confidence=parent[2] if parent else 0.0,
+        lead="" if member.title else member.first_sentence,
     )
 
 

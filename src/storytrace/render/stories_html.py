@@ -42,7 +42,7 @@ def _story(story: Story) -> str:
             f"<td>{_e(article.outlet or '—')}</td>"
             f"<td>{_e(article.lang or '?')}</td>"
             f"<td><code>{_e(article.id)}</code></td>"
-            f"<td>{_e(article.title or '')}</td>"
+            f"<td>{_e(article.heading)}</td>"
             f"<td>{_e(article.relation or '')}"
             f"{' of <code>' + _e(article.parent) + '</code>' if article.parent else ''}</td>"
             "</tr>"
@@ -64,7 +64,7 @@ def _story(story: Story) -> str:
         )
         items.append(
             f"<li>{badge}<code>{_e(a.id)}</code> {_e(a.published or 'undated')} "
-            f"{_e(a.outlet or '')} — {_e(a.title or '')}"
+            f"{_e(a.outlet or '')} — {_e(a.heading)}"
         )
     if previous >= 0:
         items.append("</li>" + "</ul></li>" * previous + "</ul>")

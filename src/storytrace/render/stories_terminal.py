@@ -14,7 +14,13 @@ def _label(article: StoryArticle) -> str:
     when = article.published or "undated"
     where = f" · {escape(article.outlet)}" if article.outlet else ""
     lang = f" · {escape(article.lang)}" if article.lang else ""
-    title = escape((article.title or "")[:80]) or "[dim](no title)[/]"
+    if article.title:
+        title = escape(article.title[:80])
+    elif article.lead:
+        lead = article.lead if len(article.lead) <= 80 else article.lead[:79] + "…"
+        title = f"[dim italic]{escape(lead)}[/]"
+    else:
+        title = "[dim](no title)[/]"
     relation = f"[yellow]{escape(article.relation)}[/] of parent · " if article.relation else ""
     return f"{relation}[bold]{escape(article.id)}[/] {when}{where}{lang}  {title}"
 

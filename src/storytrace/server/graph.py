@@ -145,8 +145,8 @@ def layout(story: StoryLike) -> StoryGraph:
             Node(
                 id=node_id,
                 number=order[node_id] + 1,
-                title=shorten(article.title or node_id, TITLE_CHARS),
-                full_title=article.title or node_id,
+                title=shorten(article.heading or node_id, TITLE_CHARS),
+                full_title=article.heading or node_id,
                 subtitle=_subtitle(article),
                 x=x,
                 y=y,
