@@ -145,6 +145,9 @@ MaxSizeOption = Annotated[
     str,
     typer.Option("--max-size", help="Reject inputs larger than this (e.g. 5MB, 500KB)."),
 ]
+OutputOption = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+]
 FetchOption = Annotated[
     bool,
     typer.Option(
@@ -218,9 +221,7 @@ def diff(
         str | None,
         typer.Option("--encoder", "-e", help="Sentence encoder: lexical, use or st:NAME_OR_PATH."),
     ] = None,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
-    ] = None,
+    output: OutputOption = None,
     input_format: InputFormatOption = None,
     max_size: MaxSizeOption = _DEFAULT_SIZE,
 ) -> None:
@@ -323,24 +324,19 @@ def add(
                         task, added=report.added, seen=len(report.duplicates), rate=report.rate
                     )
 
-                report = store.add(
+                added = store.add(
                     sources,
                     read_options=options,
-                    on_error=report_error,
+                    on_error=report,
                     on_progress=on_progress,
                     on_wait=lambda message: stderr.print(escape(message)),
                     batch_size=batch_size,
                 )
-            for source, existing in report.duplicates:
+            for source, existing in added.duplicates:
                 stderr.print(f"already stored: {escape(source)} (id {escape(existing)})")
-            print_add(stdout, report, str(db))
-    if report.failed:
+            print_add(stdout, added, str(db))
+    if added.failed:
         raise typer.Exit(2)
-
-
-def report_error(err: InputError) -> None:
-    """One line per bad input; ``add`` goes on with the others."""
-    report(err)
 
 
 @app.command()
@@ -366,13 +362,13 @@ def find(
 ) -> None:
     """List every stored version of an article, best first, each with its relation."""
     from .render.find_terminal import print_find
-    from .store import VERSION_RELATIONS, Store
+    from .store import STORY_RELATIONS, VERSION_RELATIONS, Store
 
     if (article is None) == (article_id is None):
         fail(ConfigError("give the article as a FILE or with --id ID (one of the two)"))
     with handled():
         with Store(db, create=False) as store:
-            include = VERSION_RELATIONS + (("same_story", "related") if include_stories else ())
+            include = VERSION_RELATIONS + (STORY_RELATIONS if include_stories else ())
             query: str | Path = article_id if article_id is not None else Path(str(article))
             result = store.find(query, limit=limit, include=include)
         if format is FindFormat.json:
@@ -404,8 +400,9 @@ def _write_stories(
     stories: list[Any], format: StoriesFormat, output: Path | None, *, title: str
 ) -> None:
     if format is StoriesFormat.json:
-        text = json.dumps({"stories": [s.to_dict() for s in stories]}, ensure_ascii=False, indent=2)
-        text += "\n"
+        from .store.stories import stories_json
+
+        text = stories_json(stories) + "\n"
     elif format is StoriesFormat.html:
         from .render.stories_html import stories_to_html
 
@@ -424,9 +421,6 @@ def _write_stories(
 
 StoriesFormatOption = Annotated[
     StoriesFormat, typer.Option("--format", "-f", help="Output format.")
-]
-OutputOption = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
 ]
 
 

@@ -27,13 +27,11 @@ from __future__ import annotations
 
 import html
 import itertools
-import re
 from collections.abc import Iterable, Sequence
 
 from .. import __version__
-from ..model import PAIR_KINDS, Article, ChangeType, Comparison, Evidence, PairKind, RemovedSpan
+from ..model import Article, ChangeType, Comparison, Evidence, PairKind, RemovedSpan
 from .diff_view import (
-    CHANGE_TYPES,
     KIND_PHRASES,
     REMOVED_HEADING,
     DiffView,
@@ -41,16 +39,15 @@ from .diff_view import (
     Row,
     Side,
     build_view,
+    change_class,
     format_indexes,
+    http_url,
+    kind_class,
+    lang_tag,
     locate,
     percent,
     shorten,
 )
-
-_KIND_CLASS: dict[str, str] = {kind: kind.replace("_", "-") for kind in PAIR_KINDS}
-_CHANGE_CLASS: dict[str, str] = {t: t for t in CHANGE_TYPES}
-_LANG_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
-_HTTP_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f]+", re.IGNORECASE)
 
 _NAV = (
     '<nav aria-label="Sections"><a href="#summary-h">Summary</a> · '
@@ -103,26 +100,16 @@ def _e(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def _kind_class(kind: str) -> str:
-    return _KIND_CLASS.get(kind, "unknown")
-
-
-def _change_class(change_type: str) -> str:
-    return _CHANGE_CLASS.get(change_type, "other")
-
-
 def _lang_attr(lang: str | None) -> str:
     """``lang`` and ``dir`` for a text cell; ``lang`` only when it is a language tag."""
-    if lang and _LANG_TAG.fullmatch(lang):
-        return f' lang="{_e(lang)}" dir="auto"'
-    return ' dir="auto"'
+    tag = lang_tag(lang)
+    return f' lang="{_e(tag)}" dir="auto"' if tag else ' dir="auto"'
 
 
 def _safe_href(url: str | None) -> str | None:
     """An article url fit for ``href``: http(s) only, so no ``javascript:`` or ``data:``."""
-    if url and _HTTP_URL.fullmatch(url):
-        return _e(url)
-    return None
+    safe = http_url(url)
+    return _e(safe) if safe else None
 
 
 def _name(article: Article) -> str:
@@ -176,7 +163,7 @@ def _evidence_list(evidence: Sequence[Evidence]) -> str:
 def _summary(view: DiffView) -> str:
     s = view.summary
     counts = " ".join(
-        f'<span class="badge k-{_kind_class(kind)}{"" if count else " zero"}">'
+        f'<span class="badge k-{kind_class(kind)}{"" if count else " zero"}">'
         f"{count} {_e(kind)}</span>"
         for kind, count in s.counts
     )
@@ -220,7 +207,7 @@ def _changes_table(view: DiffView) -> str:
         return heading + '<p class="muted">No typed fact changes.</p>\n'
     bodies = []
     for change_type, changes in groups:
-        cls = _change_class(change_type)
+        cls = change_class(change_type)
         rows = []
         for n, item in enumerate(changes):
             type_cell = (
@@ -265,7 +252,7 @@ def _removed(view: DiffView) -> str:
 
 def _legend() -> str:
     kinds = "".join(
-        f'<li><span class="badge k-{_kind_class(kind)}">{_e(kind)}</span> {_e(phrase)}</li>'
+        f'<li><span class="badge k-{kind_class(kind)}">{_e(kind)}</span> {_e(phrase)}</li>'
         for kind, phrase in KIND_PHRASES.items()
     )
     return (
@@ -299,10 +286,10 @@ def _table(view: DiffView) -> str:
 
 
 def _row(row: Row, view: DiffView) -> str:
-    kind = _kind_class(row.kind)
+    kind = kind_class(row.kind)
     sim = f'<span class="sim">sim {row.similarity:.2f}</span>' if row.a and row.b else ""
     changes = "".join(
-        f'<li><span class="ctype c-{_change_class(c.change.type)}">{_e(c.change.type)}</span> '
+        f'<li><span class="ctype c-{change_class(c.change.type)}">{_e(c.change.type)}</span> '
         f"{_short(c.change.a)} → {_short(c.change.b)}</li>"
         for c in row.changes
     )
@@ -346,7 +333,7 @@ def _fragments(fragments: Sequence[Fragment], side: Side) -> str:
         if change is None:
             out.append(inner)
         else:
-            cls = _change_class(change)
+            cls = change_class(change)
             out.append(f'<mark class="change c-{cls}" data-type="{_e(cls)}">{inner}</mark>')
     return "".join(out)
 
@@ -382,12 +369,12 @@ _KIND_COLOURS: dict[PairKind, tuple[str, str]] = {
 
 def _css() -> str:
     kinds = "".join(
-        f".badge.k-{_kind_class(k)}{{background:{bg};color:{fg}}}"
-        f"tr.k-{_kind_class(k)} td.k{{border-left:4px solid {fg}}}"
+        f".badge.k-{kind_class(k)}{{background:{bg};color:{fg}}}"
+        f"tr.k-{kind_class(k)} td.k{{border-left:4px solid {fg}}}"
         for k, (bg, fg) in _KIND_COLOURS.items()
     )
     changes = "".join(
-        f".c-{_change_class(t)}.ctype,mark.change.c-{_change_class(t)}::before{{background:{c}}}"
+        f".c-{change_class(t)}.ctype,mark.change.c-{change_class(t)}::before{{background:{c}}}"
         for t, c in _CHANGE_COLOURS.items()
     )
     return _BASE_CSS + kinds + changes + _PRINT_CSS

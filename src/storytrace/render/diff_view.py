@@ -57,6 +57,40 @@ Side = Literal["a", "b"]
 CHANGE_TYPES: tuple[ChangeType, ...] = get_args(ChangeType)
 """Change types in the model's order; summaries group changes in this order."""
 
+# Values that HTML attributes take from a comparison, checked in one place for every
+# HTML output (the self-contained diff file and the server's pages).
+_KIND_CLASS: dict[str, str] = {kind: kind.replace("_", "-") for kind in PAIR_KINDS}
+_CHANGE_CLASS: dict[str, str] = {t: t for t in CHANGE_TYPES}
+_LANG_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+_HTTP_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f]+", re.IGNORECASE)
+
+
+def kind_class(kind: str) -> str:
+    """A CSS class for a pair kind; unknown kinds get one fixed class."""
+    return _KIND_CLASS.get(kind, "unknown")
+
+
+def change_class(change_type: str) -> str:
+    """A CSS class for a change type; unknown types get one fixed class."""
+    return _CHANGE_CLASS.get(change_type, "other")
+
+
+def lang_tag(lang: str | None) -> str | None:
+    """``lang`` for an attribute when it is a language tag, else None."""
+    if lang and _LANG_TAG.fullmatch(lang):
+        return lang
+    return None
+
+
+def http_url(url: str | None) -> str | None:
+    """An article url fit for ``href``: http(s) only, so no ``javascript:`` or ``data:``.
+
+    Not escaped: the caller escapes for its output (the templates autoescape)."""
+    if url and _HTTP_URL.fullmatch(url):
+        return url
+    return None
+
+
 WORD_DIFF_MIN_RATIO = 0.2
 """Below this share of matching words, a word diff marks nearly everything: skip it."""
 

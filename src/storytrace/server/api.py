@@ -177,7 +177,7 @@ async def stories_endpoint(
     ] = None,
 ) -> JSONResponse:
     state = get_state(request)
-    found = await state.workers.read(
+    found = await state.workers.write(  # brings the stories up to date: a write
         lambda store: [s.to_dict() for s in service.stories(store, since)]
     )
     return JSONResponse({"stories": found, "count": len(found)})
@@ -191,7 +191,7 @@ async def stories_endpoint(
 )
 async def story_endpoint(story_id: str, request: Request) -> JSONResponse:
     state = get_state(request)
-    found = await state.workers.read(lambda store: service.story(store, story_id).to_dict())
+    found = await state.workers.write(lambda store: service.story(store, story_id).to_dict())
     return JSONResponse(found)
 
 

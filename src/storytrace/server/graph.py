@@ -12,8 +12,8 @@ child's left side, through the gap between two columns, where its label sits. Ea
 edge links to the comparison of its two articles (parent as A, child as B), each box
 to its article.
 
-Articles whose parent is not in the story, or that sit on a cycle (the story builder
-should never give one, but a page must not loop), are drawn as roots.
+The rows are ``render.stories_view.tree_rows``, the walk the terminal and HTML views
+draw: articles whose parent is not in the story are roots.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
 from ..render.diff_view import shorten
-from .service import StoryArticleLike, StoryEdgeLike, StoryLike
+from ..render.stories_view import tree_rows
+from ..stories import Story, StoryArticle, StoryEdge
 
 NODE_W = 270
 NODE_H = 54
@@ -102,37 +103,12 @@ def compare_href(a: str, b: str) -> str:
     return "/compare?" + urlencode({"a": a, "b": b})
 
 
-def layout(story: StoryLike) -> StoryGraph:
+def layout(story: Story) -> StoryGraph:
     """Place every article and every tree edge of ``story`` (see the module docstring)."""
     articles = list(story.articles)
     by_id = {a.id: a for a in articles}
     order = {a.id: n for n, a in enumerate(articles)}
-    children: dict[str, list[str]] = {}
-    for article in articles:
-        if article.parent is not None and article.parent in by_id and article.parent != article.id:
-            children.setdefault(article.parent, []).append(article.id)
-    for kids in children.values():
-        kids.sort(key=lambda k: order[k])
-
-    rows: list[tuple[str, int]] = []
-    placed: set[str] = set()
-
-    def walk(start: str) -> None:
-        stack = [(start, 0)]
-        while stack:
-            node, depth = stack.pop()
-            if node in placed:
-                continue
-            placed.add(node)
-            rows.append((node, depth))
-            stack.extend((kid, depth + 1) for kid in reversed(children.get(node, [])))
-
-    for article in articles:
-        if article.parent is None or article.parent not in by_id:
-            walk(article.id)
-    for article in articles:  # what a cycle left out
-        if article.id not in placed:
-            walk(article.id)
+    rows = [(row.article.id, row.depth) for row in tree_rows(story)]
 
     position: dict[str, tuple[float, float]] = {}
     nodes = []
@@ -158,14 +134,12 @@ def layout(story: StoryLike) -> StoryGraph:
     links = _edge_index(story.edges)
     edges = []
     tree_pairs: set[frozenset[str]] = set()
-    for parent, kids in children.items():
-        if parent not in position:
-            continue
-        for kid in kids:
-            if kid not in position or position[kid][0] <= position[parent][0]:
-                continue  # a back edge of a cycle: not part of the drawn tree
-            tree_pairs.add(frozenset((parent, kid)))
-            edges.append(_edge(by_id[parent], by_id[kid], position, links))
+    for node_id, depth in rows:
+        parent = by_id[node_id].parent
+        if depth == 0 or parent is None:
+            continue  # a root: its parent, if any, is not in the story
+        tree_pairs.add(frozenset((parent, node_id)))
+        edges.append(_edge(by_id[parent], by_id[node_id], position, links))
 
     others = tuple(
         Link(e.a, e.b, e.relation, e.score, e.direction, compare_href(e.a, e.b))
@@ -186,20 +160,20 @@ def layout(story: StoryLike) -> StoryGraph:
     )
 
 
-def _subtitle(article: StoryArticleLike) -> str:
+def _subtitle(article: StoryArticle) -> str:
     parts = [article.published or "no date", article.outlet or "", article.lang or ""]
     return shorten(" · ".join(p for p in parts if p), TITLE_CHARS + 6)
 
 
-def _edge_index(edges: Sequence[StoryEdgeLike]) -> Mapping[frozenset[str], StoryEdgeLike]:
+def _edge_index(edges: Sequence[StoryEdge]) -> Mapping[frozenset[str], StoryEdge]:
     return {frozenset((e.a, e.b)): e for e in edges}
 
 
 def _edge(
-    parent: StoryArticleLike,
-    child: StoryArticleLike,
+    parent: StoryArticle,
+    child: StoryArticle,
     position: Mapping[str, tuple[float, float]],
-    links: Mapping[frozenset[str], StoryEdgeLike],
+    links: Mapping[frozenset[str], StoryEdge],
 ) -> Edge:
     px, py = position[parent.id]
     cx, cy = position[child.id]

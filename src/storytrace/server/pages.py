@@ -16,10 +16,11 @@ from starlette.datastructures import UploadFile
 from ..model import Article
 from ..render.diff_view import DiffView, build_view
 from ..store import Store
+from ..stories import Story
 from . import service
 from .apidocs import reference
 from .errors import HTTPProblem
-from .graph import article_href, layout
+from .graph import StoryGraph, article_href, layout
 from .schemas import CompareSide
 from .state import ServerState, get_state
 
@@ -139,19 +140,27 @@ async def article(request: Request, article_id: str) -> HTMLResponse:
 async def stories(request: Request, since: str = "") -> HTMLResponse:
     state = get_state(request)
     day = _date(since)
-    found = await state.workers.read(lambda store: service.stories(store, day))
+    found = await state.workers.write(lambda store: service.stories(store, day))
     return await _page(state, "stories.html", stories=found, since=day.isoformat() if day else "")
 
 
 @router.get("/stories/{story_id:path}", response_class=HTMLResponse)
 async def story(request: Request, story_id: str) -> HTMLResponse:
     state = get_state(request)
-    found = await state.workers.read(lambda store: service.story(store, story_id))
+    # Store.story brings the stories up to date (a write); the layout goes along, off
+    # the event loop
+    found, graph = await state.workers.write(
+        lambda store: _with_layout(service.story(store, story_id))
+    )
     titles = {a.id: a.title or a.id for a in found.articles}
     numbers = {a.id: n for n, a in enumerate(found.articles, start=1)}
     return await _page(
-        state, "story.html", story=found, graph=layout(found), titles=titles, numbers=numbers
+        state, "story.html", story=found, graph=graph, titles=titles, numbers=numbers
     )
+
+
+def _with_layout(story: Story) -> tuple[Story, StoryGraph]:
+    return story, layout(story)
 
 
 @router.get("/docs", response_class=HTMLResponse)

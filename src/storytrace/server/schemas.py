@@ -8,7 +8,7 @@ by ``errors.validation_problem``.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -103,6 +103,3 @@ class ErrorBody(BaseModel):
 class Health(BaseModel):
     status: Literal["ok"]
     articles: int
-
-
-JsonObject = dict[str, Any]

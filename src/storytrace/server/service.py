@@ -4,8 +4,8 @@ Each function is one library call with the server's defaults filled in, so the J
 API and the pages do exactly the same thing and neither holds pipeline logic. They
 block (store reads, comparisons): views run them through ``StoreWorkers``.
 
-Stories come from ``Store.stories`` / ``Store.story``; they are typed here by
-protocols so this module does not depend on the story classes' module.
+Stories come from ``Store.stories`` / ``Store.story``, which bring the stories up to
+date first: a write, so the views run them on the writer thread.
 """
 
 from __future__ import annotations
@@ -13,105 +13,42 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tempfile
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Protocol, cast
 
 from ..compare import compare
 from ..errors import InputError, NotFound, StorytraceError
 from ..model import Article, Comparison
 from ..options import ReadOptions
 from ..pipeline import from_text, read
-from ..store import VERSION_RELATIONS, FindResult, Store
+from ..store import STORY_RELATIONS, VERSION_RELATIONS, FindResult, Store
+from ..stories import Story
 from .errors import HTTPProblem
 from .schemas import AddArticle, CompareSide
-
-STORY_RELATIONS: tuple[str, ...] = ("same_story", "related")
-"""Added to ``find``'s relations when reports of the same event are asked for too."""
-
 
 # --- stories, as the store gives them --------------------------------------------
 
 
-class StoryArticleLike(Protocol):
-    """An article in a story's timeline (``storytrace`` ``StoryArticle``)."""
-
-    @property
-    def id(self) -> str: ...
-    @property
-    def title(self) -> str | None: ...
-    @property
-    def heading(self) -> str: ...
-    @property
-    def published(self) -> str | None: ...
-    @property
-    def outlet(self) -> str | None: ...
-    @property
-    def lang(self) -> str | None: ...
-    @property
-    def parent(self) -> str | None: ...
-    @property
-    def relation(self) -> str | None: ...
-    @property
-    def confidence(self) -> float: ...
-
-
-class StoryEdgeLike(Protocol):
-    """A verified link between two articles of a story (``StoryEdge``)."""
-
-    @property
-    def a(self) -> str: ...
-    @property
-    def b(self) -> str: ...
-    @property
-    def relation(self) -> str: ...
-    @property
-    def score(self) -> float: ...
-    @property
-    def direction(self) -> str: ...
-
-
-class StoryLike(Protocol):
-    """A story: its articles in timeline order and the derivation tree's edges."""
-
-    @property
-    def id(self) -> str: ...
-    @property
-    def title(self) -> str | None: ...
-    @property
-    def languages(self) -> Sequence[str]: ...
-    @property
-    def outlets(self) -> Sequence[str]: ...
-    @property
-    def articles(self) -> Sequence[StoryArticleLike]: ...
-    @property
-    def edges(self) -> Sequence[StoryEdgeLike]: ...
-    def to_dict(self) -> dict[str, Any]: ...
-
-
-class _StoryStore(Protocol):
-    def stories(self, since: dt.date | None = None) -> Sequence[StoryLike]: ...
-    def story(self, story_id: str) -> StoryLike: ...
-
-
-def _story_store(store: Store) -> _StoryStore:
+def _story_store(store: Store) -> Store:
     if not hasattr(store, "stories") or not hasattr(store, "story"):
         raise HTTPProblem(
             501,
             "NotImplemented",
             "this version of storytrace cannot group a store into stories yet",
         )
-    return cast(_StoryStore, store)
+    return store
 
 
-def stories(store: Store, since: dt.date | None = None) -> list[StoryLike]:
-    """Every story of the store (published on or after ``since`` when given)."""
+def stories(store: Store, since: dt.date | None = None) -> list[Story]:
+    """Every story of the store (published on or after ``since`` when given).
+
+    Brings the stories up to date first, which writes: run it on the writer thread.
+    """
     return list(_story_store(store).stories(since=since))
 
 
-def story(store: Store, story_id: str) -> StoryLike:
-    """One story by id.
+def story(store: Store, story_id: str) -> Story:
+    """One story by id (brought up to date first, like ``stories``).
 
     Raises:
         NotFound: no story has this id.
@@ -195,8 +132,11 @@ def versions(store: Store, article_id: str, *, limit: int, stories: bool) -> Fin
     Raises:
         NotFound: no stored article has this id.
     """
+    return _versions_of(store, store.get(article_id), limit=limit, stories=stories)
+
+
+def _versions_of(store: Store, article: Article, *, limit: int, stories: bool) -> FindResult:
     include = VERSION_RELATIONS + (STORY_RELATIONS if stories else ())
-    article = store.get(article_id)
     return store.find(article, limit=limit, include=include)
 
 
@@ -213,7 +153,7 @@ def article_page(store: Store, article_id: str, *, limit: int = 10) -> ArticlePa
     """The article and its versions; a failing search still shows the article."""
     article = store.get(article_id)
     try:
-        found = versions(store, article_id, limit=limit, stories=True)
+        found = _versions_of(store, article, limit=limit, stories=True)
     except StorytraceError as err:
         return ArticlePage(article, None, " ".join(str(err).split()))
     return ArticlePage(article, found, None)

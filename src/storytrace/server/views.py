@@ -13,7 +13,6 @@ plain http(s) address (``safe_href``), ``lang`` only when it is a language tag
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,14 +22,17 @@ from urllib.parse import quote
 import jinja2
 
 from .. import __version__
-from ..model import PAIR_KINDS, RELATION_LABELS
+from ..model import RELATION_LABELS
 from ..render.diff_view import (
-    CHANGE_TYPES,
     DIRECTION_PHRASES,
     KIND_PHRASES,
     REMOVED_HEADING,
     Fragment,
+    change_class,
     format_indexes,
+    http_url,
+    kind_class,
+    lang_tag,
     locate,
     percent,
     shorten,
@@ -40,10 +42,6 @@ from .graph import article_href, compare_href
 TEMPLATES = Path(__file__).with_name("templates")
 STATIC = Path(__file__).with_name("static")
 
-_LANG_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
-_HTTP_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f]+", re.IGNORECASE)
-_KIND_CLASS: dict[str, str] = {kind: kind.replace("_", "-") for kind in PAIR_KINDS}
-_CHANGE_CLASS: dict[str, str] = {t: t for t in CHANGE_TYPES}
 _RELATION_CLASS: dict[str, str] = {r: r.replace("_", "-") for r in RELATION_LABELS}
 
 _FACT_LABELS = {
@@ -87,33 +85,9 @@ def quote_id(article_id: str) -> str:
     return quote(article_id, safe="")
 
 
-def kind_class(kind: str) -> str:
-    """A CSS class for a pair kind; unknown kinds get one fixed class."""
-    return _KIND_CLASS.get(kind, "unknown")
-
-
-def change_class(change_type: str) -> str:
-    """A CSS class for a change type; unknown types get one fixed class."""
-    return _CHANGE_CLASS.get(change_type, "other")
-
-
 def relation_class(label: str | None) -> str:
     """A CSS class for a relation label."""
     return _RELATION_CLASS.get(label or "", "unknown")
-
-
-def safe_href(url: str | None) -> str | None:
-    """An article url fit for ``href``: http(s) only, so no ``javascript:`` or ``data:``."""
-    if url and _HTTP_URL.fullmatch(url):
-        return url
-    return None
-
-
-def lang_tag(lang: str | None) -> str | None:
-    """``lang`` for an attribute when it is a language tag, else None."""
-    if lang and _LANG_TAG.fullmatch(lang):
-        return lang
-    return None
 
 
 def fact_items(facts: Any) -> list[tuple[str, str]]:
@@ -134,10 +108,6 @@ def fact_items(facts: Any) -> list[tuple[str, str]]:
     return out
 
 
-def pct(value: float) -> str:
-    return percent(value)
-
-
 def join_nonempty(parts: Iterable[str | None], sep: str = " · ") -> str:
     return sep.join(p for p in parts if p)
 
@@ -154,9 +124,9 @@ def environment() -> jinja2.Environment:
     env.filters.update(
         path_id=article_href,
         quote_id=quote_id,
-        safe_href=safe_href,
+        safe_href=http_url,
         lang_tag=lang_tag,
-        pct=pct,
+        pct=percent,
         shorten=shorten,
         kind_class=kind_class,
         change_class=change_class,

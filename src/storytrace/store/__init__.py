@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from .find import VERSION_RELATIONS, FindOptions, FindResult, Version, find
+from .find import STORY_RELATIONS, VERSION_RELATIONS, FindOptions, FindResult, Version, find
 from .store import DEFAULT_PATH, AddReport, Store, StoreOptions, store_key
 
 __all__ = [
     "DEFAULT_PATH",
+    "STORY_RELATIONS",
     "VERSION_RELATIONS",
     "AddReport",
     "FindOptions",

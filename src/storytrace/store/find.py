@@ -45,6 +45,9 @@ if TYPE_CHECKING:
 VERSION_RELATIONS: tuple[RelationLabel, ...] = ("duplicate", "light_edit", "rewrite", "translation")
 """The relations ``find`` lists by default: one text derived from the other."""
 
+STORY_RELATIONS: tuple[RelationLabel, ...] = ("same_story", "related")
+"""Added to ``include`` when reports of the same event are asked for too."""
+
 _RANK = {label: rank for rank, label in enumerate(RELATION_LABELS)}
 _RANK["translation"] = _RANK["rewrite"]
 
