@@ -219,7 +219,7 @@ def find(
         entry.found_by.add(source)
         return entry
 
-    signature = store.signature_of(rowid) if rowid is not None else None
+    signature = store.signatures_of([rowid]).get(rowid) if rowid is not None else None
     if signature is None:
         signature = _keys.signature(article, store.hasher)
     if signature is not None:
@@ -227,7 +227,7 @@ def find(
             if row != rowid:
                 candidate(row, "lsh")
 
-    vector = store.document_vector_of(rowid) if rowid is not None else None
+    vector = store.document_vectors_of([rowid]).get(rowid) if rowid is not None else None
     if vector is None:
         vector = _keys.document_vectors([article], store.encoder)[0]
     index, state = store.vector_index()
@@ -240,8 +240,8 @@ def find(
     weights = store.fact_candidates(
         _keys.fact_keys(article), max_df=opts.max_fact_df, exclude=rowid
     )
-    for row, weight in sorted(weights.items(), key=lambda kv: -kv[1])[: opts.fact_k]:
-        candidate(row, "facts").facts = weight
+    for row, _ in sorted(weights.items(), key=lambda kv: -kv[1])[: opts.fact_k]:
+        candidate(row, "facts")  # its weight is filled in with every other pre-score
 
     _fill_scores(store, candidates, signature, vector, weights)
     meta = store.meta_of(list(candidates))

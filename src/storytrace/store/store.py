@@ -258,15 +258,16 @@ class Store:
             raise NotFound(f"{self.path}: no article with id {article_id!r}")
         return StoredArticle(int(row[0]), article_from_record(row[1]))
 
-    def _by_rowid(self, rowids: Sequence[int]) -> dict[int, Article]:
-        out: dict[int, Article] = {}
-        for chunk in _chunks(list(rowids), 500):
+    def _select_in(self, sql: str, values: Sequence[Any]) -> Iterator[Any]:
+        """Rows of ``sql``, whose ``{marks}`` is ``values``' placeholders, 500 at a time
+        (SQLite caps the number of parameters of one statement)."""
+        for chunk in _chunks(list(values), 500):
             marks = ",".join("?" * len(chunk))
-            for rowid, record in self._db.execute(
-                f"SELECT rowid, record FROM articles WHERE rowid IN ({marks})", chunk
-            ):
-                out[int(rowid)] = article_from_record(record)
-        return out
+            yield from self._db.execute(sql.format(marks=marks), chunk)
+
+    def _by_rowid(self, rowids: Sequence[int]) -> dict[int, Article]:
+        sql = "SELECT rowid, record FROM articles WHERE rowid IN ({marks})"
+        return {int(r): article_from_record(record) for r, record in self._select_in(sql, rowids)}
 
     def rowid_of(self, article: Article) -> int | None:
         """The row of this very publication when it is stored (by store key), else None."""
@@ -400,37 +401,22 @@ class Store:
         evidence = [event_evidence(a) for a in batch]
         signatures = [_keys.signature(a, self.hasher) for a in batch]
         vectors = _keys.document_vectors(batch, self.encoder)
-        fact_keys = [_keys.fact_keys(a) for a in batch]
-        band_rows = [
-            self.lsh.band_hashes(sig[None, :])[0].astype(np.int64) if sig is not None else None
-            for sig in signatures
-        ]
+        # the evidence holds the article's fact keys: names (p:) and anchors
+        fact_keys = [e.names | e.anchors for e in evidence]
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
-            for (key, article), sig, bands, vector, facts, story_evidence in zip(
-                ready, signatures, band_rows, vectors, fact_keys, evidence, strict=True
+            for (key, article), sig, vector, facts, story_evidence in zip(
+                ready, signatures, vectors, fact_keys, evidence, strict=True
             ):
                 rowid = self._insert_article(key, article)
                 write_evidence(db, rowid, story_evidence)
-                if sig is not None and bands is not None:
-                    db.execute(
-                        "INSERT INTO signatures (article, minhash) VALUES (?, ?)",
-                        (rowid, signature_to_bytes(sig)),
-                    )
-                    db.executemany(
-                        "INSERT INTO lsh (band_hash, article) VALUES (?, ?)",
-                        [(int(h), rowid) for h in bands],
-                    )
+                self._insert_keys(rowid, sig, facts)
                 db.execute(
                     "INSERT INTO doc_vectors (article, vector) VALUES (?, ?)",
                     (rowid, vector.astype("<f2").tobytes()),
                 )
                 if facts:
-                    db.executemany(
-                        "INSERT OR IGNORE INTO fact_keys (key, article) VALUES (?, ?)",
-                        [(k, rowid) for k in facts],
-                    )
                     db.executemany(
                         "INSERT INTO fact_df (key, n) VALUES (?, 1) "
                         "ON CONFLICT(key) DO UPDATE SET n = n + 1",
@@ -441,6 +427,27 @@ class Store:
             db.execute("ROLLBACK")
             raise
         report.added += len(ready)
+
+    def _insert_keys(
+        self, rowid: int, signature: NDArray[np.uint32] | None, facts: Iterable[str]
+    ) -> None:
+        """What ``find`` looks an article up by: its MinHash signature and LSH bands (a
+        body with no word has none) and its fact keys."""
+        db = self._db
+        if signature is not None:
+            db.execute(
+                "INSERT INTO signatures (article, minhash) VALUES (?, ?)",
+                (rowid, signature_to_bytes(signature)),
+            )
+            bands = self.lsh.band_hashes(signature[None, :])[0].astype(np.int64)
+            db.executemany(
+                "INSERT INTO lsh (band_hash, article) VALUES (?, ?)",
+                [(int(h), rowid) for h in bands],
+            )
+        db.executemany(
+            "INSERT OR IGNORE INTO fact_keys (key, article) VALUES (?, ?)",
+            [(k, rowid) for k in facts],
+        )
 
     def _insert_article(self, key: str, article: Article) -> int:
         cursor = self._db.execute(
@@ -466,25 +473,11 @@ class Store:
         return int(cursor.lastrowid or 0)
 
     def _existing(self, keys: list[str]) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for chunk in _chunks(keys, 500):
-            marks = ",".join("?" * len(chunk))
-            out.update(
-                self._db.execute(
-                    f"SELECT store_key, id FROM articles WHERE store_key IN ({marks})", chunk
-                ).fetchall()
-            )
-        return out
+        sql = "SELECT store_key, id FROM articles WHERE store_key IN ({marks})"
+        return dict(self._select_in(sql, keys))
 
     def _taken_ids(self, ids: list[str]) -> set[str]:
-        out: set[str] = set()
-        for chunk in _chunks(ids, 500):
-            marks = ",".join("?" * len(chunk))
-            out.update(
-                r[0]
-                for r in self._db.execute(f"SELECT id FROM articles WHERE id IN ({marks})", chunk)
-            )
-        return out
+        return {r[0] for r in self._select_in("SELECT id FROM articles WHERE id IN ({marks})", ids)}
 
     # --- the vector index ------------------------------------------------------------
 
@@ -544,7 +537,7 @@ class Store:
             if not rows:
                 return
             keys = np.array([r[0] for r in rows], dtype=np.int64)
-            vectors = np.stack([np.frombuffer(r[1], dtype="<f2") for r in rows]).astype(np.float32)
+            vectors = np.stack([_from_f16(r[1]) for r in rows])
             index.add(keys, vectors)
             after = int(keys[-1])
 
@@ -582,22 +575,8 @@ class Store:
                 df: dict[str, int] = {}
                 for stored in self.iter_articles():
                     rowid, article = stored.rowid, stored.article
-                    sig = _keys.signature(article, self.hasher)
-                    if sig is not None:
-                        db.execute(
-                            "INSERT INTO signatures (article, minhash) VALUES (?, ?)",
-                            (rowid, signature_to_bytes(sig)),
-                        )
-                        bands = self.lsh.band_hashes(sig[None, :])[0].astype(np.int64)
-                        db.executemany(
-                            "INSERT INTO lsh (band_hash, article) VALUES (?, ?)",
-                            [(int(h), rowid) for h in bands],
-                        )
                     facts = _keys.fact_keys(article)
-                    db.executemany(
-                        "INSERT OR IGNORE INTO fact_keys (key, article) VALUES (?, ?)",
-                        [(k, rowid) for k in facts],
-                    )
+                    self._insert_keys(rowid, _keys.signature(article, self.hasher), facts)
                     for k in facts:
                         df[k] = df.get(k, 0) + 1
                     done += 1
@@ -619,21 +598,12 @@ class Store:
 
     # --- helpers for find -------------------------------------------------------------
 
-    def signature_of(self, rowid: int) -> NDArray[np.uint32] | None:
-        row = self._db.execute(
-            "SELECT minhash FROM signatures WHERE article = ?", (rowid,)
-        ).fetchone()
-        return signature_from_bytes(row[0], self.hasher.num_perm) if row else None
-
     def signatures_of(self, rowids: Sequence[int]) -> dict[int, NDArray[np.uint32]]:
-        out: dict[int, NDArray[np.uint32]] = {}
-        for chunk in _chunks(list(rowids), 500):
-            marks = ",".join("?" * len(chunk))
-            for rowid, blob in self._db.execute(
-                f"SELECT article, minhash FROM signatures WHERE article IN ({marks})", chunk
-            ):
-                out[int(rowid)] = signature_from_bytes(blob, self.hasher.num_perm)
-        return out
+        sql = "SELECT article, minhash FROM signatures WHERE article IN ({marks})"
+        return {
+            int(rowid): signature_from_bytes(blob, self.hasher.num_perm)
+            for rowid, blob in self._select_in(sql, rowids)
+        }
 
     def lsh_candidates(self, signature: NDArray[np.uint32]) -> set[int]:
         bands = self.lsh.band_hashes(signature[None, :])[0].astype(np.int64)
@@ -645,20 +615,8 @@ class Store:
         return {int(r[0]) for r in rows}
 
     def document_vectors_of(self, rowids: Sequence[int]) -> dict[int, NDArray[np.float32]]:
-        out: dict[int, NDArray[np.float32]] = {}
-        for chunk in _chunks(list(rowids), 500):
-            marks = ",".join("?" * len(chunk))
-            for rowid, blob in self._db.execute(
-                f"SELECT article, vector FROM doc_vectors WHERE article IN ({marks})", chunk
-            ):
-                out[int(rowid)] = np.frombuffer(blob, dtype="<f2").astype(np.float32)
-        return out
-
-    def document_vector_of(self, rowid: int) -> NDArray[np.float32] | None:
-        row = self._db.execute(
-            "SELECT vector FROM doc_vectors WHERE article = ?", (rowid,)
-        ).fetchone()
-        return np.frombuffer(row[0], dtype="<f2").astype(np.float32) if row else None
+        sql = "SELECT article, vector FROM doc_vectors WHERE article IN ({marks})"
+        return {int(rowid): _from_f16(blob) for rowid, blob in self._select_in(sql, rowids)}
 
     def fact_candidates(
         self, keys: set[str], *, max_df: int, exclude: int | None
@@ -696,39 +654,39 @@ class Store:
 
     def meta_of(self, rowids: Sequence[int]) -> dict[int, dict[str, Any]]:
         """Listing metadata of rows (no record decoding)."""
-        out: dict[int, dict[str, Any]] = {}
-        for chunk in _chunks(list(rowids), 500):
-            marks = ",".join("?" * len(chunk))
-            for row in self._db.execute(
-                "SELECT rowid, id, title, published, outlet, lang FROM articles "
-                f"WHERE rowid IN ({marks})",
-                chunk,
-            ):
-                out[int(row[0])] = {
-                    "id": row[1],
-                    "title": row[2],
-                    "published": row[3],
-                    "outlet": row[4],
-                    "lang": row[5],
-                }
-        return out
+        sql = (
+            "SELECT rowid, id, title, published, outlet, lang FROM articles"
+            " WHERE rowid IN ({marks})"
+        )
+        return {
+            int(row[0]): {
+                "id": row[1],
+                "title": row[2],
+                "published": row[3],
+                "outlet": row[4],
+                "lang": row[5],
+            }
+            for row in self._select_in(sql, rowids)
+        }
 
     def sentence_vectors(
         self, rowid: int | None, article: Article, encoder: str
     ) -> NDArray[np.float32]:
         """Sentence vectors of an article for ``encoder``, cached in the store."""
         enc = get_encoder(encoder)
-        if rowid is not None:
+        # lexical vectors are cheap and memoised by the encoder: never kept in the store
+        cached = rowid is not None and enc.name != "lexical"
+        if cached:
             row = self._db.execute(
                 "SELECT vectors FROM sentence_vectors WHERE article = ? AND encoder = ?",
                 (rowid, enc.name),
             ).fetchone()
             if row is not None:
-                flat = np.frombuffer(row[0], dtype="<f2").astype(np.float32)
+                flat = _from_f16(row[0])
                 if flat.size == len(article.sentences) * enc.dim:
                     return flat.reshape(len(article.sentences), enc.dim)
         vectors = enc.encode([s.text for s in article.sentences])
-        if rowid is not None and enc.name != "lexical":
+        if cached:
             # a writer may hold the database; the cache is an optimisation only
             with contextlib.suppress(sqlite3.OperationalError):
                 self._db.execute(
@@ -828,6 +786,11 @@ def _articles(
             paths.append(source)
     if paths:
         yield from read_many(paths, options=read_options, on_error=on_error)
+
+
+def _from_f16(blob: bytes) -> NDArray[np.float32]:
+    """A vector stored as little-endian float16 (half the space of float32)."""
+    return np.frombuffer(blob, dtype="<f2").astype(np.float32)
 
 
 def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
