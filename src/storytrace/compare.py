@@ -44,6 +44,7 @@ def compare(
     b: ArticleLike,
     *,
     encoder: str | None = None,
+    vectors: tuple[np.ndarray, np.ndarray] | None = None,
     align_options: _align.AlignOptions | None = None,
     relate_options: _relate.RelateOptions | None = None,
 ) -> Comparison:
@@ -52,6 +53,9 @@ def compare(
     Args:
         a, b: Articles, paths, or strings of article text.
         encoder: ``lexical``, ``use`` or ``st:NAME_OR_PATH``; None for the default.
+        vectors: the two articles' sentence vectors from ``encoder``, when the caller
+            has them (the store caches them, so a pair verified before costs no
+            encoding); None to encode here.
 
     Raises:
         InputError: an input cannot be read or is empty after cleaning.
@@ -61,30 +65,6 @@ def compare(
         return _compare(
             as_article(a, name="<a>"),
             as_article(b, name="<b>"),
-            encoder=encoder,
-            align_options=align_options,
-            relate_options=relate_options,
-        )
-
-
-def compare_articles(
-    art_a: Article,
-    art_b: Article,
-    *,
-    encoder: str | None = None,
-    vectors: tuple[np.ndarray, np.ndarray] | None = None,
-    align_options: _align.AlignOptions | None = None,
-    relate_options: _relate.RelateOptions | None = None,
-) -> Comparison:
-    """``compare`` for analysed articles, optionally with their sentence vectors.
-
-    The store's ``find`` passes vectors it cached, so a pair verified before costs no
-    encoding; they must come from ``encoder``.
-    """
-    with one_blas_thread():
-        return _compare(
-            art_a,
-            art_b,
             encoder=encoder,
             vectors=vectors,
             align_options=align_options,

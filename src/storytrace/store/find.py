@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..compare import compare_articles
+from ..compare import compare
 from ..errors import ConfigError, EmptyInput, NotFound
 from ..fingerprint import jaccard as signature_jaccard
 from ..model import RELATION_LABELS, Article, RelationLabel
@@ -329,7 +329,7 @@ def _verify(
         if encoder not in query_vectors:
             query_vectors[encoder] = store.sentence_vectors(rowid, article, encoder)
         other_vectors = store.sentence_vectors(c.rowid, other, encoder)
-        comparison = compare_articles(
+        comparison = compare(
             article, other, encoder=encoder, vectors=(query_vectors[encoder], other_vectors)
         )
         relation = comparison.relation

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .. import cluster as _cluster
-from ..compare import compare_articles
+from ..compare import compare
 from ..errors import NotFound
 from ..stories import DERIVED, Member, Story, StoryEdge, build_story
 from .vectors import VectorIndex
@@ -309,7 +309,7 @@ def _verify(store: Store, pairs: list[tuple[int, int]]) -> dict[tuple[int, int],
             store.sentence_vectors(a, x, encoder),
             store.sentence_vectors(b, y, encoder),
         )
-        relation = compare_articles(x, y, encoder=encoder, vectors=vectors).relation
+        relation = compare(x, y, encoder=encoder, vectors=vectors).relation
         out[(a, b)] = (
             relation.label,
             float(relation.score),
