@@ -160,3 +160,17 @@ def test_the_ecbplus_corpus_reads_whole(ecb_path: Path, read_all: ReadAll) -> No
             assert article.text == rest.lstrip("\n")
     assert sum(a.title is not None for a in articles) > len(articles) // 5
     assert articles[-1].source == f"{ecb_path}:{len(records)}"
+
+
+def test_a_given_title_still_lets_the_header_line_give_the_date(
+    tmp_path: Path, read_all: ReadAll
+) -> None:
+    """The record's title wins; the text's seed-style header is consumed, not kept."""
+    path = tmp_path / "a.jsonl"
+    text = "date 2025-12-13 Another headline\n\nThe talks resume on Monday."
+    path.write_text(json.dumps({"title": "Talks resume", "text": text}) + "\n")
+    (article,), errors = read_all(path)
+    assert errors == []
+    assert article.title == "Talks resume"
+    assert article.published == dt.date(2025, 12, 13)
+    assert article.text == "The talks resume on Monday."

@@ -97,13 +97,9 @@ def parse_record(line: bytes, where: str) -> RawArticle:
         # (scraped corpora often keep the headline as the text's first line).
         from .text import parse_text
 
-        parsed = parse_text(raw.text, source=where)
-        raw = replace(
-            raw,
-            text=parsed.text if raw.title is None or parsed.title == raw.title else raw.text,
-            title=raw.title or parsed.title,
-            published=raw.published or parsed.published,
-        )
+        # what the record gives wins, as for any caller of parse_text
+        parsed = parse_text(raw.text, source=where, title=raw.title, published=raw.published)
+        raw = replace(raw, text=parsed.text, title=parsed.title, published=parsed.published)
     return raw
 
 
