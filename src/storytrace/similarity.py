@@ -307,11 +307,8 @@ class UnitSimilarity:
         words_here = substance(here[k].text, lang_here)
         if not words_here:
             return 0.0
-        said = sum(
-            1
-            for word in words_here
-            if any(word in substance(there[o].text, lang_there) for o in others)
-        )
+        said_there = [substance(there[o].text, lang_there) for o in others]
+        said = sum(1 for word in words_here if any(word in words for words in said_there))
         return said / len(words_here)
 
     def score(self, ia: Sequence[int], ib: Sequence[int]) -> float:

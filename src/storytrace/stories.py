@@ -230,9 +230,9 @@ def _title(members: Sequence[Member], edges: Sequence[StoryEdge], order: list[in
     for e in edges:
         degree[e.a] = degree.get(e.a, 0.0) + e.score
         degree[e.b] = degree.get(e.b, 0.0) + e.score
-    titled = [m for m in members if m.title]
+    titled = [k for k, m in enumerate(members) if m.title]
     if titled:
-        best = max(titled, key=lambda m: (degree.get(m.id, 0.0), -members.index(m)))
-        return str(best.title)
+        best = max(titled, key=lambda k: (degree.get(members[k].id, 0.0), -k))
+        return str(members[best].title)
     first = members[order[0]].first_sentence
     return first if len(first) <= 120 else first[:117].rstrip() + "…"

@@ -259,11 +259,7 @@ class Store:
         return StoredArticle(int(row[0]), article_from_record(row[1]))
 
     def _select_in(self, sql: str, values: Sequence[Any]) -> Iterator[Any]:
-        """Rows of ``sql``, whose ``{marks}`` is ``values``' placeholders, 500 at a time
-        (SQLite caps the number of parameters of one statement)."""
-        for chunk in _chunks(list(values), 500):
-            marks = ",".join("?" * len(chunk))
-            yield from self._db.execute(sql.format(marks=marks), chunk)
+        return select_in(self._db, sql, values)
 
     def _by_rowid(self, rowids: Sequence[int]) -> dict[int, Article]:
         sql = "SELECT rowid, record FROM articles WHERE rowid IN ({marks})"
@@ -786,6 +782,14 @@ def _articles(
             paths.append(source)
     if paths:
         yield from read_many(paths, options=read_options, on_error=on_error)
+
+
+def select_in(db: sqlite3.Connection, sql: str, values: Sequence[Any]) -> Iterator[Any]:
+    """Rows of ``sql``, whose ``{marks}`` stands for ``values``' placeholders, 500 values
+    at a time (SQLite caps the number of parameters of one statement)."""
+    for chunk in _chunks(list(values), 500):
+        marks = ",".join("?" * len(chunk))
+        yield from db.execute(sql.format(marks=marks), chunk)
 
 
 def _from_f16(blob: bytes) -> NDArray[np.float32]:

@@ -36,7 +36,7 @@ import time
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -44,6 +44,7 @@ from .. import cluster as _cluster
 from ..compare import compare
 from ..errors import NotFound
 from ..stories import DERIVED, Member, Story, StoryEdge, build_story
+from .store import select_in
 from .vectors import VectorIndex
 
 if TYPE_CHECKING:
@@ -330,15 +331,8 @@ def _join_components(
     )
     # union-find over component ids, in memory; the table is updated once at the end
     involved = sorted({r for a, b, _ in strong for r in (a, b)} | set(chunk))
-    current: dict[int, int] = {}
-    for start in range(0, len(involved), 500):
-        part = involved[start : start + 500]
-        marks = ",".join("?" * len(part))
-        current.update(
-            db.execute(
-                f"SELECT article, component FROM story_members WHERE article IN ({marks})", part
-            ).fetchall()
-        )
+    sql = "SELECT article, component FROM story_members WHERE article IN ({marks})"
+    current: dict[int, int] = dict(select_in(db, sql, involved))
     parent: dict[int, int] = {}
 
     def root(c: int) -> int:
@@ -409,14 +403,8 @@ def _local_members(db: sqlite3.Connection, fresh: list[int]) -> list[int]:
         ):
             reached.update((int(a), int(b)))
     old = sorted(reached - set(fresh))
-    stories: set[int] = set()
-    for start in range(0, len(old), 500):
-        part = old[start : start + 500]
-        marks = ",".join("?" * len(part))
-        stories.update(
-            int(r[0])
-            for r in db.execute(f"SELECT story FROM story_members WHERE article IN ({marks})", part)
-        )
+    sql = "SELECT story FROM story_members WHERE article IN ({marks})"
+    stories = {int(r[0]) for r in select_in(db, sql, old)}
     members = set(fresh)
     for story in stories:
         members.update(
@@ -426,16 +414,18 @@ def _local_members(db: sqlite3.Connection, fresh: list[int]) -> list[int]:
     return sorted(members)
 
 
-def _links_among(db: sqlite3.Connection, members: list[int]) -> list[tuple[int, int, float]]:
+def _rows_among(db: sqlite3.Connection, select: str, members: list[int]) -> Iterator[Any]:
+    """Rows of ``select`` (from a table keyed by pairs ``a`` < ``b``) whose two articles
+    are both ``members``."""
     inside = set(members)
-    out: list[tuple[int, int, float]] = []
-    for start in range(0, len(members), 500):
-        part = members[start : start + 500]
-        marks = ",".join("?" * len(part))
-        for a, b, p in db.execute(f"SELECT a, b, p FROM story_links WHERE a IN ({marks})", part):
-            if b in inside:
-                out.append((int(a), int(b), float(p)))
-    return out
+    return (
+        row for row in select_in(db, select + " WHERE a IN ({marks})", members) if row[1] in inside
+    )
+
+
+def _links_among(db: sqlite3.Connection, members: list[int]) -> list[tuple[int, int, float]]:
+    rows = _rows_among(db, "SELECT a, b, p FROM story_links", members)
+    return [(int(a), int(b), float(p)) for a, b, p in rows]
 
 
 def _count_stories(db: sqlite3.Connection) -> int:
@@ -474,7 +464,7 @@ def load_story(store: Store, story: int) -> Story:
     if not members:
         raise NotFound(f"{store.path}: no story {story_label(store, story)!r}")
     meta = store.meta_of(members)
-    first = _first_sentences(store, members)
+    first = _first_sentences(store, [m for m in members if not meta[m]["title"]])
     people = [
         Member(
             key=m,
@@ -498,21 +488,13 @@ def load_story(store: Store, story: int) -> Story:
 def _edges_among(
     db: sqlite3.Connection, members: list[int]
 ) -> Iterator[tuple[int, int, str, float, str, float]]:
-    inside = set(members)
-    for start in range(0, len(members), 500):
-        part = members[start : start + 500]
-        marks = ",".join("?" * len(part))
-        for row in db.execute(
-            "SELECT a, b, relation, score, direction, confidence FROM story_edges"
-            f" WHERE a IN ({marks})",
-            part,
-        ):
-            if row[1] in inside:
-                yield (int(row[0]), int(row[1]), row[2], float(row[3]), row[4], float(row[5]))
+    select = "SELECT a, b, relation, score, direction, confidence FROM story_edges"
+    for row in _rows_among(db, select, members):
+        yield (int(row[0]), int(row[1]), row[2], float(row[3]), row[4], float(row[5]))
 
 
-def _first_sentences(store: Store, rowids: Sequence[int]) -> dict[int, str]:
-    untitled = [r for r, m in store.meta_of(rowids).items() if not m["title"]]
+def _first_sentences(store: Store, untitled: Sequence[int]) -> dict[int, str]:
+    """The first sentence of each of these (untitled) articles: what stands in for a title."""
     return {
         r: (a.sentences[0].text if a.sentences else "")
         for r, a in store._by_rowid(untitled).items()
