@@ -411,3 +411,12 @@ def test_cli_bad_inputs_and_unknown_store(tmp_path: Path) -> None:
     assert "no storytrace store" in missing.output
     both = runner.invoke(app, ["find", str(SEED / "a.txt"), "--id", "x", "--db", db])
     assert both.exit_code == 2
+
+
+def test_recent_lists_the_last_added_newest_first(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db", options=LEXICAL) as store:
+        store.add([SEED / "a.txt"])
+        store.add([SEED / "b.txt"])
+        ids = store.ids()
+        assert [a.id for a in store.recent(5)] == ids[::-1]
+        assert [a.id for a in store.recent(1)] == ids[-1:]

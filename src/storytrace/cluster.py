@@ -98,7 +98,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .model import Article
-from .store.keys import fact_keys
 from .wording import substance
 
 FEATURES = ("stem_cosine", "name_cosine", "anchor_cosine")
@@ -161,6 +160,8 @@ def event_evidence(article: Article) -> EventEvidence:
         texts.append(article.title)
     for text in texts:
         stems.update(substance(text, lang))
+    from .store.keys import fact_keys  # here: importing the store package costs at import
+
     facts = fact_keys(article)
     return EventEvidence(
         stems=frozenset(STEM_PREFIX + s for s in stems),

@@ -40,7 +40,7 @@ async def _page(state: ServerState, template: str, **context: object) -> HTMLRes
 
 
 def _recent(store: Store) -> list[Article]:
-    return [store.get(i) for i in reversed(store.ids()[-RECENT:])]
+    return store.recent(RECENT)
 
 
 @router.get("/favicon.ico", include_in_schema=False)

@@ -272,6 +272,13 @@ class Store:
         ).fetchone()
         return int(row[0]) if row else None
 
+    def recent(self, limit: int) -> list[Article]:
+        """The last ``limit`` articles added, newest first."""
+        rows = self._db.execute(
+            "SELECT record FROM articles ORDER BY rowid DESC LIMIT ?", (limit,)
+        ).fetchall()
+        return [article_from_record(r[0]) for r in rows]
+
     def ids(self) -> list[str]:
         """Every stored article id, in the order they were added."""
         return [r[0] for r in self._db.execute("SELECT id FROM articles ORDER BY rowid")]
