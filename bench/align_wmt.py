@@ -29,7 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import datasets
 from storytrace import facts
-from storytrace.compare import compare
+from storytrace.comparison import compare
 from storytrace.model import Article, Paragraph, Sentence
 
 

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import storytrace
-from storytrace.compare import compare
+from storytrace.comparison import compare
 from storytrace.encode import get_encoder
 from storytrace.errors import MissingDependency
 

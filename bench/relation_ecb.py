@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import datasets
 from msrp_sentence_decision import fit_logistic, predict
 from storytrace import from_text
-from storytrace.compare import compare
+from storytrace.comparison import compare
 from storytrace.encode import get_encoder
 from storytrace.relate import document_cosine, document_features
 

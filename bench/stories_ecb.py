@@ -57,23 +57,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import datasets
 from msrp_sentence_decision import fit_logistic
 from storytrace import from_text
-from storytrace.cluster import (
+from storytrace.cluster import Clusterer, StoryRule, cluster_batch
+from storytrace.encode import get_encoder
+from storytrace.events import (
     FEATURES,
-    Clusterer,
     CorpusStats,
     EventEvidence,
     EventModel,
-    StoryRule,
-    cluster_batch,
     event_evidence,
     event_features,
     evidence_matrix,
     link_probabilities,
     weigh,
 )
-from storytrace.encode import get_encoder
+from storytrace.keys import document_vectors
 from storytrace.model import Article
-from storytrace.store.keys import document_vectors
 from storytrace.wording import substance
 
 FOLDS = 5

@@ -107,7 +107,7 @@ def scale(args: argparse.Namespace) -> None:
     shutil.copy(source.with_name(source.name + ".usearch"), db.with_name(db.name + ".usearch"))
     truth = json.loads(truth_path.read_text(encoding="utf-8"))
     with Store(db) as store:
-        from storytrace.store.stories import _backfill_evidence
+        from storytrace.stories.update import _backfill_evidence
 
         t0 = time.perf_counter()
         _backfill_evidence(store)

@@ -26,18 +26,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from datasets import SHARED_DATA
 from stories_ecb import adjusted_rand, knn_links
 from storytrace import from_text
-from storytrace.cluster import (
-    CorpusStats,
-    EventModel,
-    StoryRule,
-    cluster_batch,
-    event_evidence,
-    event_features,
-    weigh,
-)
+from storytrace.cluster import StoryRule, cluster_batch
 from storytrace.encode import get_encoder
 from storytrace.errors import InputError
-from storytrace.store.keys import document_vectors
+from storytrace.events import CorpusStats, EventModel, event_evidence, event_features, weigh
+from storytrace.keys import document_vectors
 
 PATH = SHARED_DATA / "uci_news_aggregator" / "uci-news-aggregator_first6366rows.csv"
 

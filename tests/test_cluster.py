@@ -13,13 +13,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from storytrace import from_text
-from storytrace.cluster import (
-    Clusterer,
+from storytrace.cluster import Clusterer, StoryRule, cluster_batch
+from storytrace.events import (
     CorpusStats,
     EventEvidence,
     EventModel,
-    StoryRule,
-    cluster_batch,
     event_evidence,
     event_features,
     weigh,

@@ -10,8 +10,9 @@ from typer.testing import CliRunner
 
 import storytrace
 from storytrace.cli import app
-from storytrace.compare import compare
+from storytrace.comparison import compare
 from storytrace.model import Comparison
+from storytrace.render.json import to_dict
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "examples" / "seed-pair"
@@ -121,7 +122,7 @@ def test_a_light_edit_shows_a_number_change_and_a_dropped_sentence() -> None:
 
 
 def test_to_dict_is_the_json_contract(seed: Comparison) -> None:
-    data = seed.to_dict()
+    data = to_dict(seed)
     for side in ("a", "b"):
         assert {"title", "published", "lang", "sentences", "removed"} <= set(data[side])
         first = data[side]["sentences"][0]

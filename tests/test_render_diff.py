@@ -822,7 +822,7 @@ def test_terminal_prints_markup_in_articles_literally(evil: Comparison) -> None:
 
 
 def test_renderers_on_the_real_comparison_of_the_seed_pair() -> None:
-    compare_module = pytest.importorskip("storytrace.compare")
+    compare_module = pytest.importorskip("storytrace.comparison")
     try:
         comparison = compare_module.compare(SEED / "a.txt", SEED / "b.txt", encoder="lexical")
     except NotImplementedError:

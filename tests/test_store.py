@@ -154,7 +154,7 @@ def test_find_a_translation_with_the_default_encoder(tmp_path: Path) -> None:
 
 
 def test_find_agrees_with_diff_on_every_pair(tmp_path: Path) -> None:
-    from storytrace.compare import compare
+    from storytrace.comparison import compare
 
     copy = tmp_path / "copy.txt"
     copy.write_text("Read more: www.example.com\n\n" + (SEED / "b.txt").read_text("utf-8"))

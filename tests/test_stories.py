@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from storytrace import NotFound
 from storytrace.cli import app
+from storytrace.render.json import story_article_to_dict
 from storytrace.store import Store, StoreOptions
 from storytrace.stories import Member, StoryEdge, derivation_parents
 
@@ -227,7 +228,7 @@ def test_untitled_articles_show_their_first_sentence(sample_store: Store) -> Non
     assert row.title is None
     assert row.lead.startswith("Bettie Page, the raven-haired pin-up")
     assert row.heading == row.lead
-    assert row.to_dict()["lead"] == row.lead
+    assert story_article_to_dict(row)["lead"] == row.lead
     titled = [a for a in sample_store.story("1_14ecb").articles if a.title]
     assert titled
     assert all(a.lead == "" and a.heading == a.title for a in titled)

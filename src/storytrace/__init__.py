@@ -6,7 +6,8 @@ The public API is small on purpose::
     article = storytrace.read("examples/seed-pair/a.txt")
     for article in storytrace.read_many(["feeds/", "archive.warc.gz"]):
         ...
-    comparison = storytrace.compare("a.txt", "b.txt")   # diff: relation, pairs, changes
+    comparison = storytrace.compare(article, storytrace.read("b.txt"))  # the diff
+    storytrace.to_dict(comparison)                       # its JSON contract
     with storytrace.Store("storytrace.db") as store:     # add / find / get / stories
         store.add(["feeds/"])
         result = store.find("a.txt")
@@ -32,8 +33,10 @@ from .options import ReadOptions
 from .pipeline import analyze, from_text, read, read_many
 
 if TYPE_CHECKING:  # the real names, for type checkers; at run time see __getattr__
-    from .compare import compare
-    from .store import FindOptions, Store, StoreOptions
+    from .comparison import compare
+    from .find import FindOptions
+    from .render.json import to_dict
+    from .store import Store, StoreOptions
 
 __all__ = [
     "Article",
@@ -55,14 +58,16 @@ __all__ = [
     "from_text",
     "read",
     "read_many",
+    "to_dict",
 ]
 __version__ = "0.1.0"
 
 _LAZY = {
-    "compare": ("storytrace.compare", "compare"),
+    "compare": ("storytrace.comparison", "compare"),
     "Store": ("storytrace.store", "Store"),
     "StoreOptions": ("storytrace.store", "StoreOptions"),
-    "FindOptions": ("storytrace.store", "FindOptions"),
+    "FindOptions": ("storytrace.find", "FindOptions"),
+    "to_dict": ("storytrace.render.json", "to_dict"),
 }
 
 

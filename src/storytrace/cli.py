@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 import re
 import sys
 from collections.abc import Iterator
@@ -187,7 +186,7 @@ def inspect(
     """Show what storytrace reads from each article: metadata, removed boilerplate,
     sentences and their facts."""
     from .pipeline import read_many
-    from .render.json import article_to_dict
+    from .render.json import dumps, inspect_to_dict
     from .render.terminal import print_article
 
     options = read_options(input_format, max_size, fetch)
@@ -200,9 +199,9 @@ def inspect(
     with handled():
         articles = read_many(sources, options=options, on_error=on_error)
         if format is OutputFormat.json:
-            payload: dict[str, Any] = {"articles": [article_to_dict(a) for a in articles]}
+            payload = inspect_to_dict(articles)
             payload["errors"] = [{"source": e.source, "reason": e.reason} for e in failures]
-            sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+            sys.stdout.write(dumps(payload))
         else:
             for article in articles:
                 print_article(stdout, article)
@@ -227,8 +226,9 @@ def diff(
 ) -> None:
     """Align two versions sentence by sentence, type every change, and judge the relation
     and which version came first."""
-    from .compare import compare, comparison_to_dict
+    from .comparison import compare
     from .pipeline import read
+    from .render.json import comparison_to_dict, dumps
 
     options = read_options(input_format, max_size, False)
     with handled():
@@ -237,7 +237,7 @@ def diff(
             articles.append(read(path, options=options))
         comparison = compare(articles[0], articles[1], encoder=encoder)
         if format is DiffFormat.json:
-            text = json.dumps(comparison_to_dict(comparison), ensure_ascii=False, indent=2) + "\n"
+            text = dumps(comparison_to_dict(comparison))
         elif format is DiffFormat.html:
             from .render.diff_html import comparison_to_html
 
@@ -361,8 +361,9 @@ def find(
     ),
 ) -> None:
     """List every stored version of an article, best first, each with its relation."""
+    from .find import STORY_RELATIONS, VERSION_RELATIONS
     from .render.find_terminal import print_find
-    from .store import STORY_RELATIONS, VERSION_RELATIONS, Store
+    from .store import Store
 
     if (article is None) == (article_id is None):
         fail(ConfigError("give the article as a FILE or with --id ID (one of the two)"))
@@ -372,7 +373,9 @@ def find(
             query: str | Path = article_id if article_id is not None else Path(str(article))
             result = store.find(query, limit=limit, include=include)
         if format is FindFormat.json:
-            sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+            from .render.json import dumps, find_to_dict
+
+            sys.stdout.write(dumps(find_to_dict(result)))
         else:
             for warning in result.warnings:
                 stderr.print(f"[yellow]warning:[/] {escape(warning)}")
@@ -400,9 +403,9 @@ def _write_stories(
     stories: list[Any], format: StoriesFormat, output: Path | None, *, title: str
 ) -> None:
     if format is StoriesFormat.json:
-        from .store.stories import stories_json
+        from .render.json import dumps, stories_to_dict
 
-        text = stories_json(stories) + "\n"
+        text = dumps(stories_to_dict(stories))
     elif format is StoriesFormat.html:
         from .render.stories_html import stories_to_html
 

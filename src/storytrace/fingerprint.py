@@ -2,7 +2,7 @@
 
 A document is the *set* of its word 5-grams (``shingles``); two documents' Jaccard
 similarity is estimated from their MinHash signatures (``MinHasher``), which
-``storytrace.lsh.LSHIndex`` turns into candidate pairs without comparing every pair.
+``storytrace.lsh.BandHasher`` turns into candidate pairs without comparing every pair.
 This finds reprints and light edits; rewrites (the seed pair shares 10% of its 5-grams)
 are the encoders' job.
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
 InputFormat = Literal["text", "html", "jsonl", "feed", "warc"]
 """The formats the readers understand; detected from content unless forced."""
@@ -325,7 +325,8 @@ class Comparison:
     """Everything ``storytrace.compare`` found about two versions of a story.
 
     ``coverage_a`` is the fraction of A's sentences with a counterpart in B, and
-    likewise ``coverage_b``. ``to_dict`` (in ``storytrace.compare``) gives the JSON contract.
+    likewise ``coverage_b``. ``storytrace.render.json.comparison_to_dict`` gives its JSON
+    contract.
     """
 
     a: Article
@@ -335,9 +336,3 @@ class Comparison:
     coverage_a: float
     coverage_b: float
     encoder: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON contract of ``storytrace diff --format json`` (see design.md)."""
-        from .compare import comparison_to_dict
-
-        return comparison_to_dict(self)

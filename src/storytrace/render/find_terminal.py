@@ -6,7 +6,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from ..store import AddReport, FindResult
+from ..find import FindResult
+from ..store import AddReport
 
 _RELATION_STYLE = {
     "duplicate": "bold green",

@@ -1,15 +1,22 @@
-"""JSON-ready views of domain values (plain dicts, lists, str, int, float, None).
+"""Every JSON contract of storytrace, in one place: inspect, diff, find, stories, story,
+and the error shape of the API.
 
-The shapes here are contracts other parts rely on (``diff --format json`` embeds
-``article_to_dict``); add keys freely, never rename or remove one.
+Each function turns plain domain values into JSON-ready dicts (str, int, float, None,
+lists, dicts). The shapes are contracts other parts and outside users rely on (see
+design.md): add keys freely, never rename or remove one. The domain types import nothing
+from here; ``to_dict`` picks the right view for any of them.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from ..model import Article, Facts, RemovedSpan, Sentence
+from ..find import FindResult, Version
+from ..model import Article, Comparison, Evidence, Facts, RemovedSpan, Sentence
+from ..stories.model import Story, StoryArticle, StoryEdge
 
 
 def facts_to_dict(facts: Facts) -> dict[str, list[dict[str, Any]]]:
@@ -56,3 +63,148 @@ def article_to_dict(article: Article, *, with_facts: bool = True) -> dict[str, A
         "paragraphs": len(article.paragraphs),
         "sentences": [sentence_to_dict(s, with_facts=with_facts) for s in article.sentences],
     }
+
+
+def inspect_to_dict(articles: Iterable[Article]) -> dict[str, Any]:
+    """``storytrace inspect --format json``: every article read, with its facts."""
+    return {"articles": [article_to_dict(a) for a in articles]}
+
+
+def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
+    """``storytrace diff --format json`` and ``POST /api/compare`` (see design.md)."""
+    rel = comparison.relation
+    return {
+        "a": article_to_dict(comparison.a, with_facts=False),
+        "b": article_to_dict(comparison.b, with_facts=False),
+        "relation": {
+            "label": rel.label,
+            "score": rel.score,
+            "direction": rel.direction,
+            "direction_confidence": rel.direction_confidence,
+            "evidence": [_evidence(e) for e in rel.evidence],
+            "direction_evidence": [_evidence(e) for e in rel.direction_evidence],
+        },
+        "coverage": {"a": comparison.coverage_a, "b": comparison.coverage_b},
+        "pairs": [
+            {
+                "a": list(p.a),
+                "b": list(p.b),
+                "kind": p.kind,
+                "similarity": p.similarity,
+                "changes": [{"type": c.type, "a": c.a, "b": c.b} for c in p.changes],
+            }
+            for p in comparison.pairs
+        ],
+        "encoder": comparison.encoder,
+    }
+
+
+def _evidence(e: Evidence) -> dict[str, Any]:
+    return {"name": e.name, "detail": e.detail, "weight": round(float(e.weight), 4)}
+
+
+def version_to_dict(version: Version) -> dict[str, Any]:
+    """One version of a ``find`` result."""
+    return {
+        "id": version.id,
+        "relation": version.relation,
+        "score": version.score,
+        "direction": version.direction,
+        "direction_confidence": version.direction_confidence,
+        "title": version.title,
+        "outlet": version.outlet,
+        "published": version.published,
+        "lang": version.lang,
+        "found_by": list(version.found_by),
+        "jaccard": round(version.jaccard, 4),
+        "cosine": round(version.cosine, 4),
+        "encoder": version.encoder,
+    }
+
+
+def find_to_dict(result: FindResult) -> dict[str, Any]:
+    """``storytrace find --format json`` and ``GET /api/articles/{id}/versions``."""
+    query = result.query
+    return {
+        "query": {
+            "id": query.id,
+            "title": query.title,
+            "published": query.published.isoformat() if query.published else None,
+            "outlet": query.outlet,
+            "lang": query.lang,
+            "stored": result.stored,
+        },
+        "versions": [version_to_dict(v) for v in result.versions],
+        "candidates": result.candidates,
+        "verified": result.verified,
+        "warnings": list(result.warnings),
+    }
+
+
+def story_edge_to_dict(edge: StoryEdge) -> dict[str, Any]:
+    """One judged pair of a story's version graph."""
+    return {
+        "a": edge.a,
+        "b": edge.b,
+        "relation": edge.relation,
+        "score": round(edge.score, 4),
+        "direction": edge.direction,
+        "confidence": round(edge.confidence, 4),
+    }
+
+
+def story_article_to_dict(article: StoryArticle) -> dict[str, Any]:
+    """One member of a story's timeline, with its parent in the derivation tree."""
+    return {
+        "id": article.id,
+        "title": article.title,
+        "lead": article.lead,
+        "published": article.published,
+        "outlet": article.outlet,
+        "lang": article.lang,
+        "parent": article.parent,
+        "relation": article.relation,
+        "confidence": round(article.confidence, 4),
+    }
+
+
+def story_to_dict(story: Story) -> dict[str, Any]:
+    """``storytrace story --format json`` and ``GET /api/stories/{id}``."""
+    return {
+        "id": story.id,
+        "title": story.title,
+        "languages": list(story.languages),
+        "outlets": list(story.outlets),
+        "first_published": story.first_published,
+        "origins": list(story.origins),
+        "articles": [story_article_to_dict(a) for a in story.articles],
+        "edges": [story_edge_to_dict(e) for e in story.edges],
+    }
+
+
+def stories_to_dict(stories: Sequence[Story]) -> dict[str, Any]:
+    """``storytrace stories --format json``."""
+    return {"stories": [story_to_dict(s) for s in stories]}
+
+
+def error_to_dict(status: int, type_name: str, message: str) -> dict[str, Any]:
+    """The one JSON error shape of the API."""
+    return {"error": {"type": type_name, "message": message, "status": status}}
+
+
+def dumps(value: dict[str, Any]) -> str:
+    """A contract as the CLI prints it: UTF-8 kept, indented, one trailing newline."""
+    return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+
+
+def to_dict(value: Article | Comparison | FindResult | Story) -> dict[str, Any]:
+    """The JSON contract of any result storytrace returns (``storytrace.to_dict``)."""
+    if isinstance(value, Comparison):
+        return comparison_to_dict(value)
+    if isinstance(value, FindResult):
+        return find_to_dict(value)
+    if isinstance(value, Story):
+        return story_to_dict(value)
+    if isinstance(value, Article):
+        return article_to_dict(value)
+    raise TypeError(f"no JSON contract for {type(value).__name__}")

@@ -27,8 +27,7 @@ from fastapi import APIRouter, Depends, Query, Request, Security
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from ..compare import comparison_to_dict
-from ..render.json import article_to_dict
+from ..render.json import article_to_dict, comparison_to_dict, find_to_dict, story_to_dict
 from . import service
 from .schemas import AddArticle, AddResult, CompareRequest, ErrorBody, Health
 from .state import get_state
@@ -143,7 +142,9 @@ async def versions_endpoint(
 ) -> JSONResponse:
     state = get_state(request)
     found = await state.workers.read(
-        lambda store: service.versions(store, article_id, limit=limit, stories=stories).to_dict()
+        lambda store: find_to_dict(
+            service.versions(store, article_id, limit=limit, stories=stories)
+        )
     )
     return JSONResponse(found)
 
@@ -178,7 +179,7 @@ async def stories_endpoint(
 ) -> JSONResponse:
     state = get_state(request)
     found = await state.workers.write(  # brings the stories up to date: a write
-        lambda store: [s.to_dict() for s in service.stories(store, since)]
+        lambda store: [story_to_dict(s) for s in service.stories(store, since)]
     )
     return JSONResponse({"stories": found, "count": len(found)})
 
@@ -191,7 +192,7 @@ async def stories_endpoint(
 )
 async def story_endpoint(story_id: str, request: Request) -> JSONResponse:
     state = get_state(request)
-    found = await state.workers.write(lambda store: service.story(store, story_id).to_dict())
+    found = await state.workers.write(lambda store: story_to_dict(service.story(store, story_id)))
     return JSONResponse(found)
 
 

@@ -29,9 +29,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
 from ..errors import ConfigError, StorytraceError
+from ..render.json import error_to_dict
 from ..store import Store
 from . import api, pages
-from .errors import HTTPProblem, describe, error_body, validation_problem
+from .errors import HTTPProblem, describe, validation_problem
 from .guard import Guard, wants_html
 from .options import ServerOptions
 from .state import ServerState, get_state
@@ -124,7 +125,9 @@ async def _handle(request: Request, exc: Exception) -> Response:
     if wants_html(request.headers, request.url.path):
         page = state.error_page(status, type_name, message)
         return HTMLResponse(page, status_code=status, headers=headers)
-    return JSONResponse(error_body(status, type_name, message), status_code=status, headers=headers)
+    return JSONResponse(
+        error_to_dict(status, type_name, message), status_code=status, headers=headers
+    )
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:

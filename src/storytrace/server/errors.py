@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..errors import StorytraceError
+from ..render.json import error_to_dict
 
 log = logging.getLogger("storytrace.server")
 
@@ -45,14 +46,9 @@ class HTTPProblem(Exception):
         self.headers = headers or {}
 
 
-def error_body(status: int, type_name: str, message: str) -> dict[str, Any]:
-    """The one JSON error shape."""
-    return {"error": {"type": type_name, "message": message, "status": status}}
-
-
 def error_bytes(status: int, type_name: str, message: str) -> bytes:
     """The error shape encoded, for middleware that answers before the app runs."""
-    return json.dumps(error_body(status, type_name, message), ensure_ascii=False).encode("utf-8")
+    return json.dumps(error_to_dict(status, type_name, message), ensure_ascii=False).encode("utf-8")
 
 
 def status_type(status: int) -> str:

@@ -16,12 +16,13 @@ import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..compare import compare
+from ..comparison import compare
 from ..errors import InputError, NotFound, StorytraceError
+from ..find import STORY_RELATIONS, VERSION_RELATIONS, FindResult
 from ..model import Article, Comparison
 from ..options import ReadOptions
 from ..pipeline import from_text, read
-from ..store import STORY_RELATIONS, VERSION_RELATIONS, FindResult, Store
+from ..store import Store
 from ..stories import Story
 from .errors import HTTPProblem
 from .schemas import AddArticle, CompareSide

@@ -30,24 +30,25 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .. import __version__
+from .. import keys as _keys
 from .._blas import one_blas_thread
 from ..encode import DEFAULT_ENCODER, Encoder, get_encoder
 from ..errors import ConfigError, InputError, NotFound
+from ..facts.keys import fact_keys
 from ..fingerprint import MinHasher, signature_from_bytes, signature_to_bytes
-from ..lsh import LSHIndex, optimal_params
+from ..lsh import BandHasher, optimal_params
 from ..model import Article
 from ..options import ReadOptions
 from ..pipeline import publication_hash
-from . import keys as _keys
 from .lock import writer_lock
 from .records import article_from_record, article_to_record
 from .schema import check_file, migrate, schema_version
 from .vectors import INDEX_KINDS, IndexState, VectorIndex, load_index, new_index
 
 if TYPE_CHECKING:
+    from ..find import FindResult
     from ..stories import Story
-    from .find import FindResult
-    from .stories import StoriesReport
+    from ..stories.update import StoriesReport
 
 DEFAULT_PATH = Path("storytrace.db")
 """Where the CLI keeps its store unless ``--db`` says otherwise."""
@@ -168,7 +169,9 @@ class Store:
         self.index_kind: str = self.meta["index"]
         self.dim = int(self.meta["dim"])
         self.hasher = MinHasher(num_perm=int(self.meta["num_perm"]), seed=1)
-        self.lsh = LSHIndex(int(self.meta["bands"]), int(self.meta["rows"]), self.hasher.num_perm)
+        self.bands = BandHasher(
+            int(self.meta["bands"]), int(self.meta["rows"]), self.hasher.num_perm
+        )
         self._encoder: Encoder | None = None
         self._index: VectorIndex | None = None
         self._index_state: IndexState | None = None
@@ -397,8 +400,8 @@ class Store:
                 ready.append((key, article))
         if not ready:
             return
-        from ..cluster import event_evidence
-        from .stories import write_evidence
+        from ..events import event_evidence
+        from ..stories.update import write_evidence
 
         batch = [a for _, a in ready]
         evidence = [event_evidence(a) for a in batch]
@@ -442,7 +445,7 @@ class Store:
                 "INSERT INTO signatures (article, minhash) VALUES (?, ?)",
                 (rowid, signature_to_bytes(signature)),
             )
-            bands = self.lsh.band_hashes(signature[None, :])[0].astype(np.int64)
+            bands = self.bands.hashes(signature[None, :])[0].astype(np.int64)
             db.executemany(
                 "INSERT INTO lsh (band_hash, article) VALUES (?, ?)",
                 [(int(h), rowid) for h in bands],
@@ -578,7 +581,7 @@ class Store:
                 df: dict[str, int] = {}
                 for stored in self.iter_articles():
                     rowid, article = stored.rowid, stored.article
-                    facts = _keys.fact_keys(article)
+                    facts = fact_keys(article)
                     self._insert_keys(rowid, _keys.signature(article, self.hasher), facts)
                     for k in facts:
                         df[k] = df.get(k, 0) + 1
@@ -609,7 +612,7 @@ class Store:
         }
 
     def lsh_candidates(self, signature: NDArray[np.uint32]) -> set[int]:
-        bands = self.lsh.band_hashes(signature[None, :])[0].astype(np.int64)
+        bands = self.bands.hashes(signature[None, :])[0].astype(np.int64)
         marks = ",".join("?" * len(bands))
         rows = self._db.execute(
             f"SELECT DISTINCT article FROM lsh WHERE band_hash IN ({marks})",
@@ -710,7 +713,7 @@ class Store:
     ) -> StoriesReport:
         """Put every article not yet in a story into one (``storytrace.store.stories``);
         ``rebuild`` re-links and re-clusters everything. Returns a ``StoriesReport``."""
-        from .stories import update_stories
+        from ..stories.update import update_stories
 
         with writer_lock(self.path, on_wait), one_blas_thread():
             try:
@@ -740,7 +743,7 @@ class Store:
             min_size: only stories of at least this many articles.
             update: first cluster the articles added since the last call.
         """
-        from .stories import load_story, story_ids
+        from ..stories.update import load_story, story_ids
 
         if update and self._stories_pending():
             self.update_stories()
@@ -755,7 +758,7 @@ class Store:
         Raises:
             NotFound: no article has this id.
         """
-        from .stories import load_story, story_key
+        from ..stories.update import load_story, story_key
 
         if update and self._stories_pending():
             self.update_stories()
@@ -766,7 +769,7 @@ class Store:
 
         See ``storytrace.store.find.find`` for the options and the method.
         """
-        from .find import FindOptions, find
+        from ..find import FindOptions, find
 
         return find(self, query, options=FindOptions(**options))
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 DERIVED = frozenset({"duplicate", "light_edit", "rewrite", "translation"})
 """Relations in which one text was made from the other."""
@@ -63,16 +62,6 @@ class StoryEdge:
     direction: str
     confidence: float
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "a": self.a,
-            "b": self.b,
-            "relation": self.relation,
-            "score": round(self.score, 4),
-            "direction": self.direction,
-            "confidence": round(self.confidence, 4),
-        }
-
 
 @dataclass(frozen=True, slots=True)
 class StoryArticle:
@@ -94,19 +83,6 @@ class StoryArticle:
     def heading(self) -> str:
         """The title, or else the first sentence."""
         return self.title or self.lead
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "lead": self.lead,
-            "published": self.published,
-            "outlet": self.outlet,
-            "lang": self.lang,
-            "parent": self.parent,
-            "relation": self.relation,
-            "confidence": round(self.confidence, 4),
-        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,19 +106,6 @@ class Story:
     def first_published(self) -> str | None:
         dates = [a.published for a in self.articles if a.published]
         return min(dates) if dates else None
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON of ``storytrace stories`` / ``story``."""
-        return {
-            "id": self.id,
-            "title": self.title,
-            "languages": list(self.languages),
-            "outlets": list(self.outlets),
-            "first_published": self.first_published,
-            "origins": list(self.origins),
-            "articles": [a.to_dict() for a in self.articles],
-            "edges": [e.to_dict() for e in self.edges],
-        }
 
 
 def derivation_parents(

@@ -33,14 +33,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..compare import compare
-from ..errors import ConfigError, EmptyInput, NotFound
-from ..fingerprint import jaccard as signature_jaccard
-from ..model import RELATION_LABELS, Article, RelationLabel
 from . import keys as _keys
+from .comparison import compare
+from .errors import ConfigError, EmptyInput, NotFound
+from .facts.keys import fact_keys
+from .fingerprint import jaccard as signature_jaccard
+from .model import RELATION_LABELS, Article, RelationLabel
 
 if TYPE_CHECKING:
-    from .store import Store
+    from .store.store import Store
 
 VERSION_RELATIONS: tuple[RelationLabel, ...] = ("duplicate", "light_edit", "rewrite", "translation")
 """The relations ``find`` lists by default: one text derived from the other."""
@@ -115,23 +116,6 @@ class Version:
     cosine: float
     encoder: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "relation": self.relation,
-            "score": self.score,
-            "direction": self.direction,
-            "direction_confidence": self.direction_confidence,
-            "title": self.title,
-            "outlet": self.outlet,
-            "published": self.published,
-            "lang": self.lang,
-            "found_by": list(self.found_by),
-            "jaccard": round(self.jaccard, 4),
-            "cosine": round(self.cosine, 4),
-            "encoder": self.encoder,
-        }
-
 
 @dataclass(frozen=True, slots=True)
 class FindResult:
@@ -143,23 +127,6 @@ class FindResult:
     candidates: int
     verified: int
     warnings: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON of ``storytrace find --format json``."""
-        return {
-            "query": {
-                "id": self.query.id,
-                "title": self.query.title,
-                "published": self.query.published.isoformat() if self.query.published else None,
-                "outlet": self.query.outlet,
-                "lang": self.query.lang,
-                "stored": self.stored,
-            },
-            "versions": [v.to_dict() for v in self.versions],
-            "candidates": self.candidates,
-            "verified": self.verified,
-            "warnings": list(self.warnings),
-        }
 
 
 @dataclass(slots=True)
@@ -184,7 +151,7 @@ class _Candidate:
 
 def resolve_query(store: Store, query: str | Path | Article) -> tuple[Article, int | None]:
     """The query article and its row when it is stored (an id, a path or an Article)."""
-    from ..pipeline import read
+    from .pipeline import read
 
     if isinstance(query, Article):
         return query, store.rowid_of(query)
@@ -237,9 +204,7 @@ def find(
         if row != rowid:
             candidate(row, "vector").cosine = cosine
 
-    weights = store.fact_candidates(
-        _keys.fact_keys(article), max_df=opts.max_fact_df, exclude=rowid
-    )
+    weights = store.fact_candidates(fact_keys(article), max_df=opts.max_fact_df, exclude=rowid)
     for row, _ in sorted(weights.items(), key=lambda kv: -kv[1])[: opts.fact_k]:
         candidate(row, "facts")  # its weight is filled in with every other pre-score
 

@@ -30,10 +30,8 @@ every link at the current frequencies and re-clusters everything.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sqlite3
 import time
-import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -41,14 +39,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .. import cluster as _cluster
-from ..compare import compare
+from .. import events as _events
+from ..comparison import compare
 from ..errors import NotFound
-from ..stories import DERIVED, Member, Story, StoryEdge, build_story
-from .store import select_in
-from .vectors import VectorIndex
+from ..store.store import select_in
+from ..store.vectors import VectorIndex
+from .model import DERIVED, Member, Story, StoryEdge, build_story
 
 if TYPE_CHECKING:
-    from .store import Store
+    from ..store.store import Store
 
 STORY_K = 30
 """Lead-vector neighbours each article is linked to (ECB+: the 30 nearest held 97.8% of
@@ -85,24 +84,11 @@ articles took 226 s. Locally the result can differ from a batch build, which re-
 the component whole; ``rebuild`` does that."""
 
 
-def encode_evidence(evidence: _cluster.EventEvidence) -> bytes:
-    """The evidence keys as compressed bytes (sorted, one per line)."""
-    return zlib.compress("\n".join(sorted(evidence.all_keys())).encode("utf-8"), 6)
-
-
-def decode_evidence(blob: bytes) -> _cluster.EventEvidence:
-    keys = zlib.decompress(blob).decode("utf-8").split("\n") if blob else []
-    stems = frozenset(k for k in keys if k.startswith(_cluster.STEM_PREFIX))
-    names = frozenset(k for k in keys if k.startswith("p:"))
-    anchors = frozenset(k for k in keys if k and k not in stems and k not in names)
-    return _cluster.EventEvidence(stems=stems, names=names, anchors=anchors)
-
-
-def write_evidence(db: sqlite3.Connection, rowid: int, evidence: _cluster.EventEvidence) -> None:
+def write_evidence(db: sqlite3.Connection, rowid: int, evidence: _events.EventEvidence) -> None:
     """Store one article's evidence and count its keys (inside the caller's transaction)."""
     db.execute(
         "INSERT INTO story_evidence (article, keys) VALUES (?, ?)",
-        (rowid, encode_evidence(evidence)),
+        (rowid, _events.encode_evidence(evidence)),
     )
     db.executemany(
         "INSERT INTO story_df (key, n) VALUES (?, 1) ON CONFLICT(key) DO UPDATE SET n = n + 1",
@@ -209,19 +195,19 @@ def _backfill_evidence(store: Store) -> None:
         db.execute("BEGIN IMMEDIATE")
         try:
             for rowid in chunk:
-                write_evidence(db, rowid, _cluster.event_evidence(articles[rowid]))
+                write_evidence(db, rowid, _events.event_evidence(articles[rowid]))
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             raise
 
 
-def _stats(db: sqlite3.Connection) -> _cluster.CorpusStats:
+def _stats(db: sqlite3.Connection) -> _events.CorpusStats:
     from collections import Counter
 
     documents = int(db.execute("SELECT COUNT(*) FROM story_evidence").fetchone()[0])
     df: Counter[str] = Counter(dict(db.execute("SELECT key, n FROM story_df").fetchall()))
-    return _cluster.CorpusStats(documents=documents, df=df)
+    return _events.CorpusStats(documents=documents, df=df)
 
 
 def _languages(store: Store, pairs: list[tuple[int, int]]) -> dict[int, str | None]:
@@ -263,7 +249,7 @@ def _pairs(
 
 
 def _probabilities(
-    db: sqlite3.Connection, pairs: list[tuple[int, int]], stats: _cluster.CorpusStats
+    db: sqlite3.Connection, pairs: list[tuple[int, int]], stats: _events.CorpusStats
 ) -> list[float]:
     """P(same event) of every pair: each article's evidence weighed once, streamed from
     the database into one sparse matrix, then every link scored in one vectorised pass
@@ -272,12 +258,12 @@ def _probabilities(
         return []
     involved = sorted({r for pair in pairs for r in pair})
     position = {rowid: n for n, rowid in enumerate(involved)}
-    matrix = _cluster.evidence_matrix(_stream_evidence(db, involved), stats)
+    matrix = _events.evidence_matrix(_stream_evidence(db, involved), stats)
     index = np.array([(position[a], position[b]) for a, b in pairs], dtype=np.int64)
-    return [float(p) for p in _cluster.link_probabilities(matrix, index)]
+    return [float(p) for p in _events.link_probabilities(matrix, index)]
 
 
-def _stream_evidence(db: sqlite3.Connection, rowids: list[int]) -> Iterator[_cluster.EventEvidence]:
+def _stream_evidence(db: sqlite3.Connection, rowids: list[int]) -> Iterator[_events.EventEvidence]:
     """The evidence of ``rowids``, in that order, read 500 at a time."""
     for start in range(0, len(rowids), 500):
         part = rowids[start : start + 500]
@@ -288,7 +274,7 @@ def _stream_evidence(db: sqlite3.Connection, rowids: list[int]) -> Iterator[_clu
             ).fetchall()
         )
         for rowid in part:
-            yield decode_evidence(blobs.get(rowid, b""))
+            yield _events.decode_evidence(blobs.get(rowid, b""))
 
 
 Verdict = tuple[str, float, str, float]
@@ -515,10 +501,6 @@ def story_key(store: Store, story_id: str) -> int:
     if row is None:
         raise NotFound(f"{store.path}: no story {story_id!r} (run `storytrace stories` first)")
     return int(row[0])
-
-
-def stories_json(stories: Sequence[Story]) -> str:
-    return json.dumps({"stories": [s.to_dict() for s in stories]}, ensure_ascii=False, indent=2)
 
 
 __all__ = ["StoriesReport", "load_story", "story_ids", "update_stories"]

@@ -1,4 +1,4 @@
-"""``compare``: the whole diff of two versions, and its JSON contract.
+"""``compare``: the whole diff of two versions.
 
 encode -> similarity -> align -> diff (labels, typed changes) -> relate.
 """
@@ -6,7 +6,6 @@ encode -> similarity -> align -> diff (labels, typed changes) -> relate.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -116,38 +115,3 @@ def _compare(
         coverage_b=round(features.coverage_b, 4),
         encoder=enc.name,
     )
-
-
-def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
-    """The JSON contract of ``storytrace diff --format json`` (see design.md)."""
-    from .render.json import article_to_dict
-
-    rel = comparison.relation
-    return {
-        "a": article_to_dict(comparison.a, with_facts=False),
-        "b": article_to_dict(comparison.b, with_facts=False),
-        "relation": {
-            "label": rel.label,
-            "score": rel.score,
-            "direction": rel.direction,
-            "direction_confidence": rel.direction_confidence,
-            "evidence": [_evidence(e) for e in rel.evidence],
-            "direction_evidence": [_evidence(e) for e in rel.direction_evidence],
-        },
-        "coverage": {"a": comparison.coverage_a, "b": comparison.coverage_b},
-        "pairs": [
-            {
-                "a": list(p.a),
-                "b": list(p.b),
-                "kind": p.kind,
-                "similarity": p.similarity,
-                "changes": [{"type": c.type, "a": c.a, "b": c.b} for c in p.changes],
-            }
-            for p in comparison.pairs
-        ],
-        "encoder": comparison.encoder,
-    }
-
-
-def _evidence(e: Any) -> dict[str, Any]:
-    return {"name": e.name, "detail": e.detail, "weight": round(float(e.weight), 4)}

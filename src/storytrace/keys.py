@@ -20,10 +20,9 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from ..changes import is_measure
-from ..encode import Encoder
-from ..fingerprint import MinHasher, shingles
-from ..model import Article
+from .encode import Encoder
+from .fingerprint import MinHasher, shingles
+from .model import Article
 
 LEAD_SENTENCES = 5
 SHINGLE_K = 5
@@ -58,29 +57,3 @@ def signature(article: Article, hasher: MinHasher) -> NDArray[np.uint32] | None:
     if not len(hashes):
         return None
     return hasher.signature(hashes)
-
-
-def fact_keys(article: Article) -> set[str]:
-    """The facts two versions of this article would share (see the module docstring).
-
-    Small numbers (under 13: "two officials", "three times") and bare years are left out:
-    they are everywhere. Names of every kind are kept; how common a key is across the
-    store is counted at ingest, and ``find`` ignores the common ones.
-    """
-    keys: set[str] = set()
-    for sentence in article.sentences:
-        facts = sentence.facts
-        for name in facts.names:
-            if len(name.key) > 2:
-                keys.add(f"p:{name.key}")
-        for date in facts.dates:
-            if len(date.iso) == 10:
-                keys.add(f"d:{date.iso}")
-        for number in facts.numbers:
-            if is_measure(number) or (number.value >= 13 and not _year(number.value)):
-                keys.add(f"n:{number.value:g}")
-    return keys
-
-
-def _year(value: float) -> bool:
-    return value.is_integer() and 1900 <= value <= 2100
