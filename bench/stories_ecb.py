@@ -57,7 +57,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import datasets
 from msrp_sentence_decision import fit_logistic
 from storytrace import from_text
-from storytrace.cluster import Clusterer, StoryRule, cluster_batch
+from storytrace.cluster import MemoryGraph, StoryRule, add_to_stories, cluster_batch
 from storytrace.encode import get_encoder
 from storytrace.events import (
     FEATURES,
@@ -237,20 +237,22 @@ def incremental_as_store(
     sides weighed with the document frequencies of that moment (or ``fixed_stats``, to
     isolate the effect of the candidates)."""
     stats = CorpusStats()
-    clusterer = Clusterer()
+    graph = MemoryGraph()
+    arrival = {i: step for step, i in enumerate(order)}  # nodes are numbered as they arrive
     t0 = time.perf_counter()
     for step, i in enumerate(order):
         stats.add(evidence[i])
         now = fixed_stats or stats
         mine = weigh(evidence[i], now)
-        links: dict[str, float] = {}
+        links: list[tuple[int, int, float]] = []
         if step:
             earlier = np.array(order[:step])
             sims = vectors[earlier] @ vectors[i]
             for j in earlier[np.argsort(-sims)[:k]].tolist():
-                links[keys[j]] = model.probability(mine, weigh(evidence[j], now))
-        clusterer.add(keys[i], links)
-    return clusterer.assignment(), time.perf_counter() - t0
+                links.append((arrival[j], step, model.probability(mine, weigh(evidence[j], now))))
+        add_to_stories(graph, [step], links)
+    elapsed = time.perf_counter() - t0
+    return {keys[i]: keys[order[graph.story[arrival[i]]]] for i in order}, elapsed
 
 
 def synthetic(
@@ -341,23 +343,23 @@ def scale_run(
     # incremental: the first ``m`` articles one by one, each with its links to earlier
     # ones, against the batch clustering of the same articles and links
     m = min(n, incremental)
-    adjacency: dict[int, dict[str, float]] = {i: {} for i in range(m)}
+    adjacency: dict[int, list[tuple[int, int, float]]] = {i: [] for i in range(m)}
     for (i, j), q in zip(links, p, strict=True):
         if j < m:
-            adjacency[j][keys[i]] = float(q)  # i < j: i is added first
-    clusterer = Clusterer()
+            adjacency[j].append((int(i), int(j), float(q)))  # i < j: i is added first
+    graph = MemoryGraph()
     t0 = time.perf_counter()
     slowest = 0.0
     for i in range(m):
         t1 = time.perf_counter()
-        clusterer.add(keys[i], adjacency[i])
+        add_to_stories(graph, [i], adjacency[i])
         slowest = max(slowest, time.perf_counter() - t1)
     t_inc = time.perf_counter() - t0
     first = cluster_batch(
         keys[:m],
         [(keys[i], keys[j], float(q)) for (i, j), q in zip(links, p, strict=True) if j < m],
     )
-    same = clusterer.assignment() == first
+    same = {keys[i]: keys[graph.story[i]] for i in range(m)} == first
     total = t_knn + t_weigh + t_prob + t_batch
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
@@ -518,22 +520,21 @@ def main() -> None:
     rng = random.Random(args.seed)
     order = list(range(n))
     rng.shuffle(order)
-    clusterer = Clusterer()
-    adjacency: dict[int, dict[str, float]] = {i: {} for i in range(n)}
+    graph = MemoryGraph()
+    arrival = {i: step for step, i in enumerate(order)}  # nodes are numbered as they arrive
+    adjacency: dict[int, dict[int, float]] = {i: {} for i in range(n)}
     for (i, j), p in zip(links, p_cv, strict=True):
-        adjacency[i][keys[j]] = float(p)
-        adjacency[j][keys[i]] = float(p)
-    added: set[str] = set()
+        adjacency[i][j] = float(p)
+        adjacency[j][i] = float(p)
     t0 = time.perf_counter()
-    for i in order:
-        clusterer.add(keys[i], {k: p for k, p in adjacency[i].items() if k in added})
-        added.add(keys[i])
+    for step, i in enumerate(order):
+        earlier = [(arrival[j], step, p) for j, p in adjacency[i].items() if arrival[j] < step]
+        add_to_stories(graph, [step], earlier)
     t_incremental = time.perf_counter() - t0
+    incremental = {keys[i]: keys[order[graph.story[arrival[i]]]] for i in order}
     shuffled_batch = cluster_batch([keys[i] for i in order], edges)
-    exact = clusterer.assignment() == shuffled_batch
-    same_partition = adjusted_rand(
-        [clusterer.assignment()[k] for k in keys], [ours[k] for k in keys]
-    )
+    exact = incremental == shuffled_batch
+    same_partition = adjusted_rand([incremental[k] for k in keys], [ours[k] for k in keys])
 
     full_model = EventModel(tuple(float(v) for v in fit_logistic(x, y.astype(float))))
     batch_full = cluster_batch(

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from storytrace import from_text
-from storytrace.cluster import Clusterer, StoryRule, cluster_batch
+from storytrace.cluster import MemoryGraph, StoryRule, add_to_stories, cluster_batch
 from storytrace.events import (
     CorpusStats,
     EventEvidence,
@@ -102,14 +102,16 @@ def test_incremental_equals_batch_on_real_documents(
     for x, y, p in links:
         by_key[x][y] = p
         by_key[y][x] = p
-    clusterer = Clusterer()
+    node = {k: i for i, k in enumerate(keys)}
+    graph = MemoryGraph()
     added: set[str] = set()
     for k in keys:
-        placement = clusterer.add(k, {o: p for o, p in by_key[k].items() if o in added})
+        edges = [(node[o], node[k], p) for o, p in by_key[k].items() if o in added]
+        touched = add_to_stories(graph, [node[k]], edges)
         added.add(k)
-        assert placement.story == clusterer.story_of(k)
-        assert placement.moved[k] == placement.story
-    assert clusterer.assignment() == cluster_batch(keys, links)
+        assert graph.component[node[k]] in touched
+    stories = {k: keys[graph.story[node[k]]] for k in keys}
+    assert stories == cluster_batch(keys, links)
 
 
 def test_result_is_a_partition(
@@ -157,26 +159,59 @@ def test_incremental_equals_batch_for_any_graph_and_order(
     for x, y, p in edges:  # give each link when its second article arrives; last one wins
         first, second = sorted((x, y), key=position.__getitem__)
         later[second][first] = p
-    clusterer = Clusterer()
+    node = {k: i for i, k in enumerate(keys)}
+    graph = MemoryGraph()
     for k in keys:
-        clusterer.add(k, later[k])
+        add_to_stories(graph, [node[k]], [(node[o], node[k], p) for o, p in later[k].items()])
     batch = cluster_batch(keys, edges)
-    assert clusterer.assignment() == batch
-    stories = clusterer.stories()
-    assert sorted(m for ms in stories.values() for m in ms) == sorted(keys)
-    assert all(batch[m] == s for s, ms in stories.items() for m in ms)
+    assert {k: keys[graph.story[node[k]]] for k in keys} == batch
 
 
-def test_link_updates_and_merges_stories() -> None:
-    clusterer = Clusterer()
-    clusterer.add("a", {})
-    clusterer.add("b", {"a": 0.9})
-    clusterer.add("c", {})
-    assert clusterer.story_of("c") == "c"
-    placement = clusterer.link("c", "b", 0.95)
-    assert placement.story == "a"
-    assert placement.moved == {"c": "a"}
-    assert clusterer.stories() == {"a": ("a", "b", "c")}
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(min_value=2, max_value=30).flatmap(
+        lambda n: st.tuples(
+            st.just(n),
+            st.lists(
+                st.tuples(
+                    st.integers(0, n - 1),
+                    st.integers(0, n - 1),
+                    st.sampled_from([0.05, 0.39, 0.4, 0.6, 0.95]),
+                ),
+                max_size=60,
+            ),
+            st.integers(1, 6),
+        )
+    )
+)
+def test_local_reclustering_keeps_every_new_article_in_a_story(
+    case: tuple[int, list[tuple[int, int, float]], int],
+) -> None:
+    """Past ``local_limit`` a component is re-clustered around the new nodes only: the
+    result is still a partition, and a new node with no strong link stays alone."""
+    n, raw, chunk = case
+    edges = {(min(i, j), max(i, j)): p for i, j, p in raw if i != j}
+    graph = MemoryGraph()
+    for start in range(0, n, chunk):
+        nodes = list(range(start, min(n, start + chunk)))
+        mine = [(a, b, p) for (a, b), p in sorted(edges.items()) if b in nodes]
+        add_to_stories(graph, nodes, mine, local_limit=3)
+    assert sorted(graph.story) == list(range(n))
+    strong = {x for (a, b), p in edges.items() if p >= 0.4 for x in (a, b)}
+    for node in range(n):
+        assert graph.story[graph.story[node]] == graph.story[node]  # a story is named by a member
+        if node not in strong:
+            assert graph.story[node] == node
+
+
+def test_later_links_merge_stories() -> None:
+    graph = MemoryGraph()
+    add_to_stories(graph, [0], [])
+    add_to_stories(graph, [1], [(0, 1, 0.9)])
+    add_to_stories(graph, [2], [])
+    assert graph.story[2] == 2
+    add_to_stories(graph, [3], [(1, 3, 0.95), (2, 3, 0.95)])
+    assert {graph.story[n] for n in range(4)} == {0}
 
 
 def test_cohesion_check_keeps_two_tight_stories_apart() -> None:
@@ -196,13 +231,13 @@ def test_cohesion_check_keeps_two_tight_stories_apart() -> None:
     assert set(cluster_batch(keys, edges, StoryRule(cohesion_ratio=0.0)).values()) == {"a1"}
 
 
-def test_add_rejects_repeats_and_unknown_links() -> None:
-    clusterer = Clusterer()
-    clusterer.add("a", {})
+def test_memory_graph_rejects_repeats_and_unknown_links() -> None:
+    graph = MemoryGraph()
+    add_to_stories(graph, [0], [])
     with pytest.raises(ValueError):
-        clusterer.add("a", {})
+        add_to_stories(graph, [0], [])
     with pytest.raises(KeyError):
-        clusterer.add("b", {"nope": 0.9})
+        add_to_stories(graph, [1], [(1, 7, 0.9)])
 
 
 def test_rule_is_validated() -> None:

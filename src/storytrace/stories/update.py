@@ -32,7 +32,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -74,14 +74,6 @@ SEARCH_EXPANSION = 64
 
 CHUNK = 2000
 """Articles per batched vector search."""
-
-LOCAL_LIMIT = 5000
-"""Components larger than this, which new articles only touch, are re-clustered locally
-(the new articles and the stories they link to). Chains of strong links can join a large
-part of a corpus into one component (on the 100,000-article bench corpus, whose pooled
-articles share sentences, 60% of it): re-clustering that whole component for 1,000 new
-articles took 226 s. Locally the result can differ from a batch build, which re-clusters
-the component whole; ``rebuild`` does that."""
 
 
 def write_evidence(db: sqlite3.Connection, rowid: int, evidence: _events.EventEvidence) -> None:
@@ -139,7 +131,6 @@ def update_stories(
     neighbours = _neighbours(store, index, todo)
     pairs, cosines = _pairs(neighbours)
     probabilities = _probabilities(db, pairs, stats)
-    threshold = _cluster.StoryRule().threshold
     languages = _languages(store, pairs)
     to_verify = [
         (a, b)
@@ -155,16 +146,14 @@ def update_stories(
         for (a, b), p in zip(pairs, probabilities, strict=True)
     ]
     report.links = len(rows)
-    touched: set[int] = set()
     db.execute("BEGIN IMMEDIATE")
     try:
-        db.executemany("INSERT OR REPLACE INTO story_links (a, b, p) VALUES (?, ?, ?)", rows)
         db.executemany(
             "INSERT OR REPLACE INTO story_edges (a, b, relation, score, direction, confidence)"
             " VALUES (?, ?, ?, ?, ?, ?)",
             [(a, b, *edge) for (a, b), edge in verdicts.items()],
         )
-        touched = _join_components(db, todo, [r for r in rows if r[2] >= threshold])
+        touched = _cluster.add_to_stories(_TableGraph(db), todo, rows)
         db.execute("COMMIT")
     except BaseException:
         db.execute("ROLLBACK")
@@ -173,7 +162,6 @@ def update_stories(
     if on_progress is not None:
         on_progress(report.linked, len(todo))
     report.components = len(touched)
-    _recluster(db, touched, set(todo))
     report.stories = _count_stories(db)
     report.seconds = time.perf_counter() - start
     return report
@@ -306,98 +294,67 @@ def _verify(store: Store, pairs: list[tuple[int, int]]) -> dict[tuple[int, int],
     return out
 
 
-def _join_components(
-    db: sqlite3.Connection, chunk: list[int], strong: list[tuple[int, int, float]]
-) -> set[int]:
-    """Add the chunk's articles to ``story_members`` and merge components along strong
-    links; returns the ids of the components that changed."""
-    db.executemany(
-        "INSERT INTO story_members (article, story, component) VALUES (?, ?, ?)",
-        [(r, r, r) for r in chunk],
-    )
-    # union-find over component ids, in memory; the table is updated once at the end
-    involved = sorted({r for a, b, _ in strong for r in (a, b)} | set(chunk))
-    sql = "SELECT article, component FROM story_members WHERE article IN ({marks})"
-    current: dict[int, int] = dict(select_in(db, sql, involved))
-    parent: dict[int, int] = {}
+class _TableGraph:
+    """The store's story tables as the clustering engine's ``cluster.StoryGraph``:
+    ``story_links`` (a < b, p) and ``story_members`` (article, story, component)."""
 
-    def root(c: int) -> int:
-        while parent.get(c, c) != c:
-            parent[c] = parent.get(parent[c], parent[c])
-            c = parent[c]
-        return c
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
 
-    for a, b, _ in strong:
-        ra, rb = root(current.get(a, a)), root(current.get(b, b))
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    moved = {c: root(c) for c in parent if root(c) != c}
-    db.executemany(
-        "UPDATE story_members SET component = ? WHERE component = ?",
-        [(new, old) for old, new in moved.items()],
-    )
-    return {root(current.get(r, r)) for r in chunk} | set(moved.values())
-
-
-def _recluster(db: sqlite3.Connection, components: set[int], new: set[int]) -> None:
-    """Re-cluster each touched component from its members' links.
-
-    A large component that the new articles only touch (``LOCAL_LIMIT``) is re-clustered
-    locally: the new articles and the stories they link to, not the whole component.
-    """
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        for component in sorted(components):
-            members = [
-                int(r[0])
-                for r in db.execute(
-                    "SELECT article FROM story_members WHERE component = ? ORDER BY article",
-                    (component,),
-                )
-            ]
-            fresh = [m for m in members if m in new]
-            if len(members) > LOCAL_LIMIT and len(fresh) < len(members) // 2:
-                members = _local_members(db, fresh)
-            if len(members) == 1:
-                db.execute(
-                    "UPDATE story_members SET story = ? WHERE article = ?", (members[0], members[0])
-                )
-                continue
-            links = _links_among(db, members)
-            keys = [str(m) for m in members]
-            assignment = _cluster.cluster_batch(keys, ((str(a), str(b), p) for a, b, p in links))
-            db.executemany(
-                "UPDATE story_members SET story = ? WHERE article = ?",
-                [(int(story), int(member)) for member, story in assignment.items()],
-            )
-        db.execute("COMMIT")
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-
-
-def _local_members(db: sqlite3.Connection, fresh: list[int]) -> list[int]:
-    """The new articles and every member of the stories their strong links reach."""
-    threshold = _cluster.StoryRule().threshold
-    reached: set[int] = set(fresh)
-    for start in range(0, len(fresh), 250):
-        part = fresh[start : start + 250]
-        marks = ",".join("?" * len(part))
-        for a, b in db.execute(
-            f"SELECT a, b FROM story_links WHERE (a IN ({marks}) OR b IN ({marks})) AND p >= ?",
-            [*part, *part, threshold],
-        ):
-            reached.update((int(a), int(b)))
-    old = sorted(reached - set(fresh))
-    sql = "SELECT story FROM story_members WHERE article IN ({marks})"
-    stories = {int(r[0]) for r in select_in(db, sql, old)}
-    members = set(fresh)
-    for story in stories:
-        members.update(
-            int(r[0])
-            for r in db.execute("SELECT article FROM story_members WHERE story = ?", (story,))
+    def add_nodes(self, nodes: Sequence[int]) -> None:
+        self.db.executemany(
+            "INSERT INTO story_members (article, story, component) VALUES (?, ?, ?)",
+            [(r, r, r) for r in nodes],
         )
-    return sorted(members)
+
+    def add_links(self, edges: Sequence[tuple[int, int, float]]) -> None:
+        self.db.executemany("INSERT OR REPLACE INTO story_links (a, b, p) VALUES (?, ?, ?)", edges)
+
+    def components_of(self, nodes: Sequence[int]) -> dict[int, int]:
+        sql = "SELECT article, component FROM story_members WHERE article IN ({marks})"
+        return {int(a): int(c) for a, c in select_in(self.db, sql, list(nodes))}
+
+    def rename_components(self, moved: Mapping[int, int]) -> None:
+        self.db.executemany(
+            "UPDATE story_members SET component = ? WHERE component = ?",
+            [(new, old) for old, new in moved.items()],
+        )
+
+    def component_members(self, component: int) -> list[int]:
+        rows = self.db.execute(
+            "SELECT article FROM story_members WHERE component = ? ORDER BY article", (component,)
+        )
+        return [int(r[0]) for r in rows]
+
+    def strong_partners(self, nodes: Sequence[int], threshold: float) -> set[int]:
+        reached: set[int] = set()
+        for start in range(0, len(nodes), 250):
+            part = list(nodes[start : start + 250])
+            marks = ",".join("?" * len(part))
+            for a, b in self.db.execute(
+                f"SELECT a, b FROM story_links WHERE (a IN ({marks}) OR b IN ({marks})) AND p >= ?",
+                [*part, *part, threshold],
+            ):
+                reached.update((int(a), int(b)))
+        return reached - set(nodes)
+
+    def stories_of(self, nodes: Sequence[int]) -> set[int]:
+        sql = "SELECT story FROM story_members WHERE article IN ({marks})"
+        return {int(r[0]) for r in select_in(self.db, sql, list(nodes))}
+
+    def story_members(self, story: int) -> list[int]:
+        rows = self.db.execute("SELECT article FROM story_members WHERE story = ?", (story,))
+        return [int(r[0]) for r in rows]
+
+    def links_among(self, members: Sequence[int]) -> list[tuple[int, int, float]]:
+        rows = _rows_among(self.db, "SELECT a, b, p FROM story_links", list(members))
+        return sorted((int(a), int(b), float(p)) for a, b, p in rows)
+
+    def set_stories(self, assignment: Mapping[int, int]) -> None:
+        self.db.executemany(
+            "UPDATE story_members SET story = ? WHERE article = ?",
+            [(story, member) for member, story in assignment.items()],
+        )
 
 
 def _rows_among(db: sqlite3.Connection, select: str, members: list[int]) -> Iterator[Any]:
@@ -407,11 +364,6 @@ def _rows_among(db: sqlite3.Connection, select: str, members: list[int]) -> Iter
     return (
         row for row in select_in(db, select + " WHERE a IN ({marks})", members) if row[1] in inside
     )
-
-
-def _links_among(db: sqlite3.Connection, members: list[int]) -> list[tuple[int, int, float]]:
-    rows = _rows_among(db, "SELECT a, b, p FROM story_links", members)
-    return [(int(a), int(b), float(p)) for a, b, p in rows]
 
 
 def _count_stories(db: sqlite3.Connection) -> int:
