@@ -1,9 +1,11 @@
-"""Load the per-language word lists under ``storytrace/lexicons/<lang>/<name>.json``.
+"""The one reader of ``storytrace/lexicons/<lang>/<name>.json``.
 
-Cleaning and segmentation rules are code; the words they look for are data, one JSON
-file per language and purpose, so a new language is a new folder rather than new code.
-Each file is a JSON object whose values are lists of strings (keys starting with ``_``
-are comments). Files are read lazily, on first use, and cached for the process.
+Rules are code; the words they look for are data, one JSON file per language and
+purpose, so a new language is a new folder rather than new code. ``read`` gives a
+file's JSON object (the fact extractors' lexicon, ``facts.lexicon``, builds on it);
+``load`` gives a file's word lists (cleaning and segmentation: an object whose values
+are lists of strings, keys starting with ``_`` are comments). Files are read lazily, on
+first use, and cached for the process.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import functools
 import json
 from collections.abc import Iterable
 from importlib import resources
+from typing import Any
 
 WordLists = dict[str, tuple[str, ...]]
 
@@ -29,11 +32,11 @@ def available(name: str) -> tuple[str, ...]:
 
 
 @functools.cache
-def load(lang: str, name: str) -> WordLists:
-    """The word lists of one language's ``<name>.json``; empty when it has none.
+def read(lang: str, name: str) -> dict[str, Any]:
+    """The JSON object of one language's ``<name>.json``; empty when it has none.
 
     Raises:
-        ValueError: the file is not an object of string lists (a packaging bug).
+        ValueError: the file does not hold a JSON object (a packaging bug).
     """
     path = resources.files(_PACKAGE).joinpath("lexicons", lang, f"{name}.json")
     if not path.is_file():
@@ -41,6 +44,17 @@ def load(lang: str, name: str) -> WordLists:
     data = json.loads(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict):
         raise ValueError(f"lexicons/{lang}/{name}.json: expected a JSON object")
+    return data
+
+
+@functools.cache
+def load(lang: str, name: str) -> WordLists:
+    """The word lists of one language's ``<name>.json``; empty when it has none.
+
+    Raises:
+        ValueError: the file is not an object of string lists (a packaging bug).
+    """
+    data = read(lang, name)
     lists: WordLists = {}
     for key, value in data.items():
         if key.startswith("_"):

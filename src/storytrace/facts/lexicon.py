@@ -21,12 +21,12 @@ language and is cached (``functools.cache``); importing storytrace stays cheap.
 from __future__ import annotations
 
 import functools
-import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
+
+from .. import _lexicons
 
 DEFAULT_LANG = "en"
 """Language assumed when the caller does not know (``lang=None``)."""
@@ -204,17 +204,6 @@ def normalize_lang(lang: str | None) -> str:
     return re.split(r"[-_]", lang.strip().lower(), maxsplit=1)[0] or DEFAULT_LANG
 
 
-def _read(lang: str, name: str) -> dict[str, Any]:
-    """The parsed JSON file, or an empty dict when the language has no such file."""
-    path = resources.files("storytrace").joinpath("lexicons", lang, name)
-    if not path.is_file():
-        return {}
-    data = json.loads(path.read_text(encoding="utf-8"))
-    if not isinstance(data, dict):
-        raise ValueError(f"lexicon {lang}/{name} must hold a JSON object")
-    return data
-
-
 @functools.lru_cache(maxsize=8192)
 def strip_diacritics(text: str) -> str:
     """Remove accents from Latin letters ("Türkiye" -> "Turkiye", "Orbán" -> "Orban").
@@ -296,15 +285,15 @@ def load(lang: str | None) -> Lexicon:
     (digits, currency symbols, ISO dates, quotation marks, capitalised names) then works.
     """
     code = normalize_lang(lang)
-    dates = _read(code, "dates.json")
-    numbers = _read(code, "numbers.json")
-    names = _read(code, "names.json")
-    places = _read(code, "places.json")
-    orgs = _read(code, "orgs.json")
-    aliases_raw = _read(code, "aliases.json").get("aliases", {})
-    attribution = _read(code, "attribution.json")
-    hedges = _read(code, "hedges.json")
-    framing = _read(code, "framing.json")
+    dates = _lexicons.read(code, "dates")
+    numbers = _lexicons.read(code, "numbers")
+    names = _lexicons.read(code, "names")
+    places = _lexicons.read(code, "places")
+    orgs = _lexicons.read(code, "orgs")
+    aliases_raw = _lexicons.read(code, "aliases").get("aliases", {})
+    attribution = _lexicons.read(code, "attribution")
+    hedges = _lexicons.read(code, "hedges")
+    framing = _lexicons.read(code, "framing")
 
     aliases = {basic_fold(k): basic_fold(v) for k, v in aliases_raw.items()}
     known: dict[str, str] = {}
