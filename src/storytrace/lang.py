@@ -1,33 +1,9 @@
 """Language identification: which language is an article (or a sentence) written in?
 
-We use py3langid (a maintained fork of langid.py): a naive Bayes classifier over byte
-n-grams whose model ships inside the package, so nothing is downloaded, and which is fast
-enough to run on every article at ingest.
-
-Decisions, with the figures behind them (``bench/langid_accuracy.py`` on the external
-development data; 2 CPU cores):
-
-- **Candidate set: every language the model knows that has an ISO 639-1 code** (97 of its
-  140 labels). The contract of ``identify`` is an ISO 639-1 code, and the other 43 labels
-  are ISO 639-3 codes (``pcm`` Nigerian Pidgin, ``ace``, ``zxx`` "no linguistic content"...)
-  that no stage downstream has lexicons for. Dropping them also removes the most common
-  error on English sentences (short headlines read as ``pcm``): English-sentence accuracy
-  goes from 99.1% to 99.5%. We do *not* narrow further to the languages storytrace has
-  lexicons for or USE was trained on: restricted to those 16 (+ Ukrainian) the Russian
-  sentences score 100% instead of 99.6%, but a Bulgarian, Serbian or Belarusian article --
-  exactly what a disinformation researcher tracing a Russian story meets -- would then be
-  silently labelled Russian, which is a wrong answer rather than an uncertain one.
-  Callers who know their corpus can narrow the set with ``candidates=``.
-- **Normalised probabilities** (``norm_probs=True``): py3langid then softmaxes with a
-  temperature of sqrt(bytes), so the confidence is comparable across lengths, and a
-  short or ambiguous text gets a low one instead of a raw log-likelihood.
-- **Only the first ``SAMPLE_CHARS`` characters are classified.** The classifier walks the
-  bytes in Python, so its cost is linear in length; 2,000 characters keeps a typical
-  article near 1 ms and every document of the development sets is still identified
-  correctly (100% on 772 ECB+ and 222 WMT22 documents).
-- **Too little text is unidentifiable:** fewer than ``MIN_LETTERS`` letters gives
-  ``(None, 0.0)``. Below that py3langid guesses (``"Hello world"`` -> Sotho), and a
-  confident-looking wrong label is worse than none.
+py3langid (naive Bayes over byte n-grams, model inside the package) over every language
+it knows with an ISO 639-1 code, normalised probabilities, the first ``SAMPLE_CHARS``
+characters only, and ``(None, 0.0)`` below ``MIN_LETTERS`` letters: a confident wrong
+label is worse than none. Why each choice, with figures: ``docs/reading.md``.
 """
 
 from __future__ import annotations

@@ -18,48 +18,9 @@ Contract:
     - Sentences inside balanced parentheses also stay with their sentence, for the same
       reason (an aside belongs to what it qualifies), up to 500 characters.
 
-Why our own rules rather than a library. Measured here (Python 3.11, 2 shared cores
-under load from other jobs, so absolute times vary by about 2x; the ratios held across
-runs). Speed: the 772 ECB+ documents (320 words on average) each joined into one
-paragraph. F1: sentence-boundary F1 against the one-sentence-per-line gold of WMT22
-news (111 documents; English and Russian sides, joined with spaces), counting every
-gold boundary, and in brackets only the boundaries after a gold sentence ending in
-``. ! ? …`` (no splitter finds the end of a headline without a full stop); ECB+ gold
-sentences likewise (punctuated boundaries only).
-
-    =======================  ==============  ============  =============  =============  =====
-    splitter                 ms / 600 words  sentences/s   WMT en F1      WMT ru F1      ECB+
-    =======================  ==============  ============  =============  =============  =====
-    pysbd 0.3.4 (char_span)  25-60           400-1,200     0.902 (0.951)  0.899 (0.949)  0.896
-    blingfire 0.1.8          0.8-1.3         21,000-36,000 0.939 (0.988)  0.939 (0.989)  0.966
-    these rules, no quotes   0.5-0.9         28,000-60,000 0.943 (0.993)  0.942 (0.993)  0.990
-    these rules (default)    0.5-0.9         28,000-60,000 0.921 (0.970)  0.919 (0.969)  0.968
-    =======================  ==============  ============  =============  =============  =====
-
-The default row keeps multi-sentence quotations whole, which the gold splits, so its
-recall is lower by design; precision stays 0.987 (en) and 0.990 (ru), and most of its
-"errors" are gold segments holding two sentences or quotes kept whole.
-
-pysbd is far too slow for corpus ingest (we have well under 5 ms for a whole 600-word
-article on a shared core) and its ``char_span`` offsets drop the spaces between
-sentences, so they must be re-found anyway. blingfire is fast but blind to
-abbreviations in context ("с г. Ивановым" splits; "5 p.m. local time. Mr. Smith" does
-not split), knows no quotations, and its output would still need our quote and
-paragraph handling. Regex candidates (terminal punctuation followed by space) checked
-against a small per-language lexicon are as fast, at least as accurate on both
-languages, and every decision is visible in ``lexicons/<lang>/segment_*.json``.
-``tests/test_segment.py`` re-measures the WMT and speed figures (``pytest -s`` prints
-them).
-
-Boundary rules, in order: a candidate is a run of ``. ! ? …`` plus closing quotes or
-brackets, followed by whitespace (a closing quote set apart by a tokenizer, as in
-ECB+'s ``partner . ”``, is taken along). It is no boundary when the next word starts
-with a lower-case letter, when it falls inside a balanced quotation or parenthesis, or
-when the token before a single ``.`` does not end a sentence there: an abbreviation of
-one of the classes in ``lexicons/en/segment_abbreviations.json`` (never final, final
-only before a sentence starter, not final before a number, final only after a number),
-an initial ("J. Smith", "В. Путин"), a list number opening the sentence ("1."), or a
-number before a short number (decimals spaced out by a tokenizer: "5. 9").
+Our own regex rules over per-language lexicons (``lexicons/<lang>/segment_*.json``), not
+pysbd or blingfire: as accurate on English and Russian news, as fast, and every decision
+visible. Measurements and the boundary rules: ``docs/reading.md``.
 """
 
 from __future__ import annotations
