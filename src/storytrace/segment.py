@@ -37,7 +37,9 @@ _LEXICON = "segment_abbreviations"
 _STARTERS = "segment_starters"
 
 _PARAGRAPH = re.compile(r"[^\n\r\u2028\u2029]+")
-_CANDIDATE = re.compile(r"([.!?…]+)[\"'”’»)\]]*(\s+)")
+_CANDIDATE = re.compile(r"(?<![.!?…])([.!?…]++)[\"'”’»)\]]*+(\s+)")
+"""A run of terminal punctuation, whole (the lookbehind and the possessive ``++`` make
+the scan linear: a long run not followed by a space is tried once, not once per mark)."""
 _TOKEN_BEFORE = re.compile(r"\w[\w.\-’']*\Z")
 _NEXT_WORD = re.compile(r"[\"'“‘«„(\[\-–—*•]*\s*(\w[\w.\-’']*)")
 _NUMBER = re.compile(r"\d[\d.,]*\Z")

@@ -20,12 +20,16 @@ it and the reason, and reading goes on with the rest.
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ..errors import EmptyInput, InputError, MalformedInput
 from ..model import InputFormat, RawArticle
 from ..options import ReadOptions
+from .decode import scrub_surrogates
 from .detect import detect_format
 from .feed import read_feed
 from .html import read_html
@@ -59,22 +63,25 @@ def iter_raw(source: str | Path, options: ReadOptions) -> Iterator[RawArticle | 
         source: a file, or a folder to walk recursively (sorted; hidden entries skipped).
         options: the format to force, the size limit, whether feeds may fetch links.
     """
-    name = str(source)
     path = Path(source)
     if path.is_dir():
         for item in iter_files(path):
             if isinstance(item, InputError):
                 yield item
             else:
-                yield from _read_file(item, str(item), options)
+                yield from _read_file(item, scrub_surrogates(str(item)), options)
     else:
-        yield from _read_file(path, name, options)
+        yield from _read_file(path, scrub_surrogates(str(source)), options)
 
 
 def _read_file(path: Path, name: str, options: ReadOptions) -> Iterator[RawArticle | InputError]:
     """Read one file with the reader for its format; turn every failure into a yield."""
     fmt: InputFormat | None = options.format
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            # opening a named pipe would block forever; devices and sockets hold no text
+            yield InputError(name, "not a regular file (a pipe, socket or device)")
+            return
         with open_input(path, name, options.max_bytes) as opened:
             fmt = fmt or detect_format(opened.head, name)
             for item in READERS[fmt](opened, name, options):
@@ -93,7 +100,10 @@ def _read_file(path: Path, name: str, options: ReadOptions) -> Iterator[RawArtic
     except PermissionError:
         yield InputError(name, "permission denied")
     except OSError as err:
-        yield InputError(name, f"cannot read: {err.strerror or err}")
+        if err.errno == errno.ELOOP:
+            yield InputError(name, "a symbolic link loop")
+        else:
+            yield InputError(name, f"cannot read: {err.strerror or err}")
     except Exception as exc:  # the per-input boundary: no traceback may escape a reader
         what = f"{fmt} input" if fmt else "input"
         yield MalformedInput(name, f"unreadable {what} ({type(exc).__name__}: {exc})")

@@ -79,6 +79,21 @@ def strip_bom(data: bytes) -> tuple[bytes, str | None]:
     return data, None
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def scrub_surrogates(text: str) -> str:
+    """``text`` with every lone UTF-16 surrogate replaced by U+FFFD.
+
+    JSON may escape half a surrogate pair (``"\\ud800"``) and a file name may carry
+    undecodable bytes as surrogates (``os.fsdecode``); neither can be written as UTF-8,
+    so one would fail every later stage (hashing, the store, the terminal).
+    """
+    if not _LONE_SURROGATE.search(text):
+        return text
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
 def normalize_newlines(text: str) -> str:
     """Turn Windows (CRLF) and old Mac (CR) line ends into ``\\n``."""
     return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -18,7 +18,7 @@ from typing import BinaryIO
 from ..errors import EmptyInput, InputError, MalformedInput
 from ..model import RawArticle
 from ..options import ReadOptions
-from .decode import normalize_newlines
+from .decode import normalize_newlines, scrub_surrogates
 from .meta import clean_str, normalize_lang, parse_date
 from .stream import Opened, too_large
 
@@ -62,8 +62,11 @@ def parse_record(line: bytes, where: str) -> RawArticle:
         raise MalformedInput(where, f"invalid JSON: {err.msg} at column {err.colno}") from None
     except RecursionError:
         raise MalformedInput(where, "invalid JSON: nested too deeply") from None
+    except ValueError as err:  # e.g. an integer of over 4,300 digits
+        raise MalformedInput(where, f"invalid JSON: {str(err).split(';')[0]}") from None
     if not isinstance(record, dict):
         raise MalformedInput(where, f"expected a JSON object, got {_json_type(record)}")
+    record = {k: scrub_surrogates(v) if isinstance(v, str) else v for k, v in record.items()}
     text = record.get("text")
     if text is None:
         raise MalformedInput(where, 'missing the required field "text"')

@@ -41,9 +41,13 @@ def _walk(folder: Path, seen: set[str]) -> Iterator[Path | InputError]:
             is_dir = entry.is_dir()
         except OSError:
             is_dir = False
+        try:
+            is_file = entry.is_file() or entry.is_symlink()
+        except OSError:  # a link loop: reading it says so
+            is_file = True
         if is_dir:
             yield from _walk(Path(entry.path), seen)
-        elif entry.is_file() or entry.is_symlink():
+        elif is_file:
             # Files, and dangling links too: reading one reports what is wrong with it.
             yield Path(entry.path)
         else:
