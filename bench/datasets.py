@@ -12,6 +12,12 @@ from pathlib import Path
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
+MSRP_TRAIN = Path("msrp/msr_paraphrase_train.txt")
+WMT_EN_RU = Path("wmt22_news/wmt22_news_docs_en_ru.jsonl")
+ECB_TRAIN_DEV = Path("ecbplus/ecbplus_docs_train_dev.jsonl")
+"""Data files under ``SHARED_DATA``, named here for the loaders and for the sha256 in the
+provenance of the models fitted on them."""
+
 
 @dataclass(frozen=True)
 class SentencePair:
@@ -24,7 +30,7 @@ class SentencePair:
 
 def msrp_train(root: Path = SHARED_DATA) -> list[SentencePair]:
     """MSRP train: tab-separated, BOM, CRLF; no CSV quoting (strings hold stray quotes)."""
-    path = root / "msrp" / "msr_paraphrase_train.txt"
+    path = root / MSRP_TRAIN
     if not path.exists():
         return []
     pairs = []
@@ -50,7 +56,7 @@ def sts(split: str = "train", root: Path = SHARED_DATA) -> list[tuple[str, float
 
 def wmt_docs(pair: str | None = "en-ru", root: Path = SHARED_DATA) -> list[dict[str, object]]:
     """WMT22 documents: src_sentences[i] translates to ref_sentences[i]."""
-    path = root / "wmt22_news" / "wmt22_news_docs_en_ru.jsonl"
+    path = root / WMT_EN_RU
     if not path.exists():
         return []
     docs = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
@@ -59,7 +65,7 @@ def wmt_docs(pair: str | None = "en-ru", root: Path = SHARED_DATA) -> list[dict[
 
 def ecb_docs(root: Path = SHARED_DATA) -> list[dict[str, object]]:
     """ECB+ train+dev documents with topic, subtopic (gold event) and text."""
-    path = root / "ecbplus" / "ecbplus_docs_train_dev.jsonl"
+    path = root / ECB_TRAIN_DEV
     if not path.exists():
         return []
     return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]

@@ -1,7 +1,7 @@
 """Story clustering on ECB+ train+dev: the event model, the clustering, the baseline.
 
     .venv/bin/python bench/stories_ecb.py            # the table (about 35 s)
-    .venv/bin/python bench/stories_ecb.py --write    # also print the weights for cluster.py
+    .venv/bin/python bench/stories_ecb.py --write    # also write models/event.json
     .venv/bin/python bench/stories_ecb.py --scale 100000   # + 100k-article timing (~9 min)
 
 The last line, ``ari=... within_topic_ari=...``, is the honest (nested) estimate; the line
@@ -55,7 +55,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import datasets
-from msrp_sentence_decision import fit_logistic
+from msrp_sentence_decision import fit_logistic, write_model
 from storytrace import from_text
 from storytrace.cluster import MemoryGraph, StoryRule, add_to_stories, cluster_batch
 from storytrace.encode import get_encoder
@@ -389,7 +389,7 @@ def read_ecb(limit_topics: int | None) -> tuple[list[dict[str, object]], list[Ar
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--k", type=int, default=30, help="candidates per article")
-    parser.add_argument("--write", action="store_true", help="print weights for cluster.py")
+    parser.add_argument("--write", action="store_true", help="write models/event.json")
     parser.add_argument("--limit-topics", type=int, default=None)
     parser.add_argument("--scale", type=int, default=0, help="also time N synthetic articles")
     parser.add_argument("--seed", type=int, default=7)
@@ -580,11 +580,17 @@ def main() -> None:
         f"{final_df_vs_batch:.3f} (so the rest of the gap is the document frequencies)"
     )
     if args.write:
-        w = fit_logistic(x, y.astype(float))
-        print(
-            "\nEVENT_WEIGHTS: tuple[float, float, float, float] = ("
-            + ", ".join(f"{v:.3f}" for v in w)
-            + f")  # {len(links)} links, all topics"
+        write_model(
+            "event",
+            FEATURES,
+            full_model.weights,
+            digits=3,
+            data=f"ECB+ train+dev, {n} documents, {len(set(topic))} topics; {len(links)} "
+            f"candidate links (each document's {args.k} nearest lead vectors, both directions)",
+            files=[datasets.SHARED_DATA / datasets.ECB_TRAIN_DEV],
+            metric="pair AUC of within-topic links (same event against the other event of "
+            f"the same kind), {FOLDS}-fold CV by topic",
+            value=pair_auc(p_cv[within_pairs], y[within_pairs]),
         )
     if args.scale:
         scale_run(args.scale, args.k, evidence, vectors, args.seed)

@@ -29,15 +29,16 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .facts.keys import fact_keys
+from .logistic import LogisticModel, load
 from .model import Article
 from .wording import substance
 
 FEATURES = ("stem_cosine", "name_cosine", "anchor_cosine")
 """The event model's features, in the order of ``EVENT_WEIGHTS[1:]``."""
 
-EVENT_WEIGHTS: tuple[float, float, float, float] = (-4.832, 17.314, 9.727, 6.515)
-"""Logistic weights (bias, stem, name, anchor cosine) for P(same event); fitted on all of
-ECB+ train+dev by ``bench/stories_ecb.py --write`` (14,676 candidate pairs)."""
+EVENT_WEIGHTS: tuple[float, ...] = load("event").coefficients
+"""Logistic weights (bias, stem, name, anchor cosine) for P(same event): ``models/event.json``,
+fitted on all of ECB+ train+dev by ``bench/stories_ecb.py --write`` (provenance in the file)."""
 
 STEM_IDF_POWER = 1.5
 """Stems weigh ``idf ** 1.5``: sharper on rare words (stems alone, within-topic pair AUC
@@ -150,7 +151,7 @@ def event_features(x: WeightedEvidence, y: WeightedEvidence) -> NDArray[np.float
 
 @dataclass(frozen=True, slots=True)
 class EventModel:
-    """P(same event) = sigmoid(bias + weights . features)."""
+    """P(same event) = sigmoid(bias + weights . features), ``weights`` bias first."""
 
     weights: tuple[float, ...] = EVENT_WEIGHTS
 
@@ -160,9 +161,8 @@ class EventModel:
 
     def predict(self, features: NDArray[np.float64]) -> NDArray[np.float64]:
         """Probabilities for rows of features, shape (n, len(FEATURES))."""
-        w = np.asarray(self.weights, dtype=np.float64)
-        z = w[0] + np.asarray(features, dtype=np.float64) @ w[1:]
-        return np.asarray(1.0 / (1.0 + np.exp(-z)), dtype=np.float64)
+        bias, *weights = self.weights
+        return LogisticModel(features=FEATURES, weights=tuple(weights), bias=bias).predict(features)
 
 
 def _unit(weights: dict[str, float]) -> dict[str, float]:

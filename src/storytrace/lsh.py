@@ -10,7 +10,7 @@ collide (the multiplier is odd, the difference below 2**32); otherwise a collisi
 probability about 2**-64 and would only add a false candidate. Equal values in
 different bands hash apart, so all bands share one table: the store's ``lsh`` table
 (band hash, article), where a query is one indexed ``IN`` lookup. The band hashes are
-what a batch engine groups on as well. Figures: ``docs/find.md``.
+what a batch engine groups on as well. Design and figures: ``docs/lsh.md``.
 """
 
 from __future__ import annotations

@@ -12,10 +12,9 @@ Relation, from the closest to the farthest:
 - ``related``: the same kind of topic, a different event;
 - ``unrelated``.
 
-The thresholds live in ``RelateOptions``; the story-level ones (``same_story`` and
-``related``) were calibrated on ECB+ train/dev (``bench/relation_ecb.py``), the
-derivation ones on WMT22 en-ru and synthetic edits of real articles (``bench/``), never
-on the seed pair alone.
+The thresholds and the two story-level models (``same_story``, ``related``:
+``models/relation-*.json``) live in ``RelateOptions``; where they come from is in
+``docs/models.md``.
 
 Direction is a signed sum of evidence, each item antisymmetric (swapping A and B flips
 its sign): publication dates, material one side carries that the other lacks, hedges and
@@ -27,17 +26,23 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 
+from .logistic import LogisticModel, load
 from .model import AlignedPair, Article, Direction, Evidence, Relation, RelationLabel
 from .similarity import anchor_keys, jaccard
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RelateOptions:
-    """Decision thresholds; see the module docstring for where they come from."""
+    """Decision thresholds and the story-level models (``docs/models.md``).
+
+    The models default to the shipped files; pass your own ``LogisticModel`` over
+    ``RELATION_FEATURES`` (e.g. ``storytrace.logistic.read(path)``) to override them.
+    """
 
     duplicate_identical: float = 0.95
     light_edit_identical: float = 0.5
@@ -46,11 +51,14 @@ class RelateOptions:
     same_story_score: float = 0.5
     related_score: float = 0.5
     direction_min_confidence: float = 0.3
-    # Logistic weights (bias, document cosine, shared facts, coverage) for P(same story)
-    # and P(related: same kind of topic), fitted on ECB+ train+dev by
-    # bench/relation_ecb.py (11,980 pairs; cross-validated by topic: accuracy 0.76).
-    story_weights: tuple[float, float, float, float] = (-4.17, 1.933, 22.49, 3.126)
-    related_weights: tuple[float, float, float, float] = (-4.925, 13.228, 12.32, 4.625)
+    story_model: LogisticModel = field(default_factory=partial(load, "relation-story"))
+    """P(same story) over ``RELATION_FEATURES``: ``models/relation-story.json``."""
+    related_model: LogisticModel = field(default_factory=partial(load, "relation-related"))
+    """P(related: the same kind of topic, or closer): ``models/relation-related.json``."""
+
+
+RELATION_FEATURES = ("document_cosine", "shared_facts", "coverage")
+"""What the story and related models read (``coverage``: the larger of the two sides')."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,25 +118,22 @@ def judge(
     )
 
 
-def _logistic(weights: tuple[float, float, float, float], f: DocumentFeatures) -> float:
-    bias, w_cosine, w_facts, w_coverage = weights
-    z = (
-        bias
-        + w_cosine * f.document_cosine
-        + w_facts * f.shared_facts
-        + w_coverage * max(f.coverage_a, f.coverage_b)
-    )
-    return 1.0 / (1.0 + math.exp(-z))
+def _relation_features(f: DocumentFeatures) -> dict[str, float]:
+    return {
+        "document_cosine": f.document_cosine,
+        "shared_facts": f.shared_facts,
+        "coverage": max(f.coverage_a, f.coverage_b),
+    }
 
 
 def story_probability(f: DocumentFeatures, opts: RelateOptions) -> float:
     """P(the two documents report the same event), from document-level features."""
-    return _logistic(opts.story_weights, f)
+    return opts.story_model.probability(_relation_features(f))
 
 
 def related_probability(f: DocumentFeatures, opts: RelateOptions) -> float:
     """P(the two documents are about the same kind of topic, or closer)."""
-    return _logistic(opts.related_weights, f)
+    return opts.related_model.probability(_relation_features(f))
 
 
 def _label(f: DocumentFeatures, opts: RelateOptions) -> tuple[RelationLabel, float]:

@@ -1,44 +1,25 @@
 """The sentence decision: P(two runs of sentences report the same statement).
 
-A logistic model over eight features, fitted per encoder on MSRP train
-(``bench/msrp_sentence_decision.py``) and, for pairs in different languages, on WMT22
-en-ru documents (``bench/align_wmt.py --fit``), and shipped with the package, so a
-probability of 0.5 means "as likely the same statement as not" whatever the encoder's
-own cosine scale. The features, in the order forward selection on MSRP took them:
-
-``cosine``    encoder cosine (the meaning, across wording and languages);
-``dice``      Dice overlap of the word sets;
-``trigram``   mean share of each side's word trigrams found in the other (word order);
-``char``      normalised Indel similarity of the casefolded texts (spelling, morphology);
-``length``    |log| ratio of the word counts (one side says much more);
-``extra``     log(1 + stems found on one side only), summed over both sides: the amount
-              of substance one side has and the other lacks, which is what MSRP's
-              annotators call "a different statement";
-``caps``      Dice overlap of capitalised words (names written the same way);
-``anchor``    Jaccard of the language-independent fact keys: numbers by value, dates by
-              month-day, names by alias-folded key. Under heavy rewording and across
-              languages the cosine of two renderings of one statement can fall to the
-              level of a topical neighbour; a shared rare anchor keeps them together.
-
-Across languages only ``cosine``, ``anchor`` and ``length`` carry information; the
-surface features are set to zero and the cross-lingual weights ignore them.
-
-Measured (5-fold CV on MSRP train, ``use``): cosine alone 0.734, these eight 0.768.
+A logistic model over eight features (``FEATURES``: encoder cosine, word, trigram,
+character, capitalised-word and fact-anchor overlaps, length ratio, unshared substance),
+fitted per encoder and shipped (``models/similarity-*.json``), so that 0.5 means "as likely
+the same statement as not" whatever the encoder's own cosine scale. Across languages only
+``cosine``, ``length`` and ``anchor`` carry information; the surface features are zero
+and the cross-lingual models do not read them. The features, the fits and the figures
+are in ``docs/models.md``.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Hashable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 
 import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
+from .logistic import LogisticModel, available, load
 from .model import Facts, Sentence
 from .wording import capitalised, substance, words
 
@@ -89,47 +70,25 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / union if union else 0.0
 
 
-@dataclass(frozen=True, slots=True)
-class SimilarityModel:
-    """Logistic weights over ``FEATURES``, for one encoder (and language setting)."""
+def similarity_model(encoder_name: str, *, cross_lingual: bool = False) -> LogisticModel:
+    """The fitted model for an encoder: ``models/similarity-<encoder>[-xl].json``.
 
-    bias: float
-    weights: tuple[float, ...]
-
-    def logits(self, features: np.ndarray) -> np.ndarray:
-        """``features`` has ``FEATURES`` on its first axis; returns the logits."""
-        w = np.asarray(self.weights, dtype=np.float64).reshape((-1,) + (1,) * (features.ndim - 1))
-        return np.asarray(self.bias + (w * features).sum(axis=0))
-
-    def probability(self, features: np.ndarray) -> np.ndarray:
-        """P(same statement) for features shaped ``(len(FEATURES), ...)``."""
-        return np.asarray(1.0 / (1.0 + np.exp(-self.logits(features))))
-
-
-@cache
-def _models() -> dict[str, SimilarityModel]:
-    text = resources.files("storytrace").joinpath("models/similarity.json").read_text("utf-8")
-    raw = json.loads(text)
-    models = {}
-    for name, entry in raw["models"].items():
-        weights = tuple(float(entry["weights"].get(f, 0.0)) for f in FEATURES)
-        models[name] = SimilarityModel(bias=float(entry["bias"]), weights=weights)
-    return models
-
-
-def similarity_model(encoder_name: str, *, cross_lingual: bool = False) -> SimilarityModel:
-    """The fitted weights for an encoder (``/xl``: the cross-lingual variant).
-
-    Unknown encoders (any ``st:`` model) use the weights fitted for their family, then
-    the ``generic`` ones.
+    ``-xl`` is the cross-lingual variant. Unknown encoders (any ``st:`` model) use the
+    weights fitted for their family, then the ``generic`` ones.
     """
-    models = _models()
-    suffix = "/xl" if cross_lingual else ""
+    suffix = "-xl" if cross_lingual else ""
     family = encoder_name.split(":", 1)[0]
-    for key in (encoder_name + suffix, family + suffix, "generic" + suffix):
-        if key in models:
-            return models[key]
-    return models["generic"]
+    for key in (encoder_name, family):
+        if f"similarity-{key}{suffix}" in available():
+            return load(f"similarity-{key}{suffix}")
+    return load(f"similarity-generic{suffix}")
+
+
+def same_statement(model: LogisticModel, features: np.ndarray) -> np.ndarray:
+    """P(same statement) for features shaped ``(len(FEATURES), ...)``; the model reads
+    the features it names (a cross-lingual model names no surface feature)."""
+    rows = [FEATURES.index(f) for f in model.features]
+    return model.predict(np.moveaxis(features[rows], 0, -1))
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,14 +208,14 @@ class UnitSimilarity:
     b: Sequence[Sentence]
     va: np.ndarray
     vb: np.ndarray
-    model: SimilarityModel
+    model: LogisticModel
     cross_lingual: bool
     lang_a: str = "en"
     lang_b: str = "en"
 
     def matrix(self) -> np.ndarray:
         """P(same statement) of every A sentence against every B sentence, shape (n, m)."""
-        return self.model.probability(self.matrix_features())
+        return same_statement(self.model, self.matrix_features())
 
     def matrix_features(self) -> np.ndarray:
         """The features of every A sentence against every B sentence, ``(8, n, m)``."""
@@ -313,7 +272,7 @@ class UnitSimilarity:
 
     def score(self, ia: Sequence[int], ib: Sequence[int]) -> float:
         """P(same statement) for A sentences ``ia`` against B sentences ``ib``."""
-        return float(self.model.probability(self.features(ia, ib)))
+        return float(same_statement(self.model, self.features(ia, ib)))
 
 
 def feature_names(*, cross_lingual: bool) -> tuple[str, ...]:
