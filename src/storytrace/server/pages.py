@@ -15,12 +15,12 @@ from starlette.datastructures import UploadFile
 
 from ..model import Article
 from ..render.diff_view import DiffView, build_view
+from ..render.story_graph import StoryGraph, article_href, layout
 from ..store import Store
 from ..stories import Story
 from . import service
 from .apidocs import reference
 from .errors import HTTPProblem
-from .graph import StoryGraph, article_href, layout
 from .schemas import CompareSide
 from .state import ServerState, get_state
 

@@ -1,4 +1,4 @@
-"""A story's derivation tree laid out for an inline SVG, computed on the server.
+"""A story's derivation tree laid out for an inline SVG, computed here in Python.
 
 No JavaScript graph library and nothing loaded from elsewhere: the layout is a few
 lines of arithmetic, done here, and the template only writes the shapes.
