@@ -17,6 +17,8 @@ import hashlib
 import html
 import io
 import re
+import subprocess
+import sys
 from collections.abc import Iterable
 from html.parser import HTMLParser
 from pathlib import Path
@@ -50,6 +52,7 @@ from storytrace.render.diff_view import (
     reading_order,
     word_diff_spans,
 )
+from storytrace.render.html import STYLESHEET
 
 SEED = Path(__file__).resolve().parents[1] / "examples" / "seed-pair"
 A_TEXT = (SEED / "a.txt").read_text(encoding="utf-8")
@@ -764,6 +767,25 @@ def test_html_escapes_hostile_article_text(evil: Comparison) -> None:
     assert langs == {"en"}  # the page's own; the malformed article lang is dropped
     assert parsed.cells[("u0", "a")] == evil.a.sentences[0].text
     assert parsed.cells[("u3", "b")] == evil.b.sentences[2].text
+
+
+def test_html_inlines_the_one_stylesheet(seed: Comparison) -> None:
+    """The report carries the server's stylesheet inside the file, unescaped."""
+    page = comparison_to_html(seed)
+    css = STYLESHEET.read_text(encoding="utf-8")
+    assert f"<style>{css}</style>" in page
+    assert page.count("<style>") == 1
+
+
+def test_help_does_not_import_jinja() -> None:
+    code = (
+        "import sys; from storytrace.cli import main; sys.argv = ['storytrace', '--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('jinja2', 'markupsafe') if m in sys.modules), file=sys.stderr)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "Usage" in out.stdout
+    assert out.stderr.strip().splitlines()[-1] == "[]"
 
 
 # --- terminal ----------------------------------------------------------------------

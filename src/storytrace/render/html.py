@@ -111,6 +111,11 @@ def fact_items(facts: Any) -> list[tuple[str, str]]:
     return out
 
 
+def bar_width(fraction: float) -> str:
+    """A fraction as the width of a 0-100 bar, clamped."""
+    return f"{max(0.0, min(1.0, fraction)) * 100:.0f}"
+
+
 def join_nonempty(parts: Iterable[str | None], sep: str = " · ") -> str:
     """The parts that say something, joined."""
     return sep.join(p for p in parts if p)
@@ -134,6 +139,7 @@ def environment() -> jinja2.Environment:
         safe_href=http_url,
         lang_tag=lang_tag,
         pct=percent,
+        bar_width=bar_width,
         shorten=shorten,
         kind_class=kind_class,
         change_class=change_class,
@@ -148,6 +154,7 @@ def environment() -> jinja2.Environment:
         format_indexes=format_indexes,
         locate=locate,
         join_nonempty=join_nonempty,
+        stylesheet=stylesheet,
         KIND_PHRASES=KIND_PHRASES,
         DIRECTION_PHRASES=DIRECTION_PHRASES,
         VERSION_DIRECTION=VERSION_DIRECTION,
