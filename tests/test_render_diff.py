@@ -17,8 +17,6 @@ import hashlib
 import html
 import io
 import re
-import subprocess
-import sys
 from collections.abc import Iterable
 from html.parser import HTMLParser
 from pathlib import Path
@@ -775,17 +773,6 @@ def test_html_inlines_the_one_stylesheet(seed: Comparison) -> None:
     css = STYLESHEET.read_text(encoding="utf-8")
     assert f"<style>{css}</style>" in page
     assert page.count("<style>") == 1
-
-
-def test_help_does_not_import_jinja() -> None:
-    code = (
-        "import sys; from storytrace.cli import main; sys.argv = ['storytrace', '--help']\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "print(sorted(m for m in ('jinja2', 'markupsafe') if m in sys.modules), file=sys.stderr)"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert "Usage" in out.stdout
-    assert out.stderr.strip().splitlines()[-1] == "[]"
 
 
 # --- terminal ----------------------------------------------------------------------

@@ -91,6 +91,10 @@ class StoryGraph:
     nodes: tuple[Node, ...]
     edges: tuple[Edge, ...]
     other_links: tuple[Link, ...]
+    numbers: Mapping[str, int]
+    """Each article's number on the timeline, from 1."""
+    titles: Mapping[str, str]
+    """Each article's heading (title, else first sentence), else its id."""
 
 
 def article_href(article_id: str) -> str:
@@ -157,6 +161,8 @@ def layout(story: Story) -> StoryGraph:
         nodes=tuple(nodes),
         edges=tuple(sorted(edges, key=lambda e: order[e.child])),
         other_links=others,
+        numbers={a.id: order[a.id] + 1 for a in articles},
+        titles={a.id: a.heading or a.id for a in articles},
     )
 
 
@@ -188,7 +194,7 @@ def _edge(
     score = link.score if link else None
     label = relation.replace("_", " ")
     description = (
-        f"Compare #{parent.id} with #{child.id}: {label}"
+        f"#{child.id} derives from #{parent.id}: {label}"
         + (f", score {score:.2f}" if score is not None else "")
         + f" (confidence {child.confidence:.2f})"
     )
