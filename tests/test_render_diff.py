@@ -50,6 +50,7 @@ from storytrace.render.diff_view import (
     reading_order,
     word_diff_spans,
 )
+from storytrace.render.html import STYLESHEET
 
 SEED = Path(__file__).resolve().parents[1] / "examples" / "seed-pair"
 A_TEXT = (SEED / "a.txt").read_text(encoding="utf-8")
@@ -764,6 +765,14 @@ def test_html_escapes_hostile_article_text(evil: Comparison) -> None:
     assert langs == {"en"}  # the page's own; the malformed article lang is dropped
     assert parsed.cells[("u0", "a")] == evil.a.sentences[0].text
     assert parsed.cells[("u3", "b")] == evil.b.sentences[2].text
+
+
+def test_html_inlines_the_one_stylesheet(seed: Comparison) -> None:
+    """The report carries the server's stylesheet inside the file, unescaped."""
+    page = comparison_to_html(seed)
+    css = STYLESHEET.read_text(encoding="utf-8")
+    assert f"<style>{css}</style>" in page
+    assert page.count("<style>") == 1
 
 
 # --- terminal ----------------------------------------------------------------------

@@ -649,7 +649,7 @@ HTML = {"accept": "text/html"}
 async def test_pages_carry_a_policy_that_forbids_scripts(corpus: Corpus) -> None:
     async with serving(corpus.path) as client:
         home = await client.get("/", headers=HTML)
-        css = await client.get("/static/app.css")
+        css = await client.get("/static/storytrace.css")
     assert home.status_code == 200
     policy = home.headers["content-security-policy"]
     assert "default-src 'none'" in policy
@@ -788,8 +788,10 @@ async def test_article_text_is_escaped_in_every_page(fresh_store: Path) -> None:
 
 
 def test_no_template_turns_escaping_off() -> None:
-    folder = ROOT / "src" / "storytrace" / "server" / "templates"
-    for template in folder.glob("*.html"):
+    folder = ROOT / "src" / "storytrace" / "render" / "templates"
+    templates = list(folder.glob("*.html"))
+    assert templates
+    for template in templates:
         source = template.read_text(encoding="utf-8")
         assert not re.search(r"\|\s*safe\b", source), template.name
         assert "autoescape false" not in source, template.name

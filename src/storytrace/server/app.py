@@ -29,6 +29,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
 from ..errors import ConfigError, StorytraceError
+from ..render.html import STATIC, TEMPLATES, environment
 from ..render.json import error_to_dict
 from ..store import Store
 from . import api, pages
@@ -36,7 +37,6 @@ from .errors import HTTPProblem, describe, validation_problem
 from .guard import Guard, wants_html
 from .options import ServerOptions
 from .state import ServerState, get_state
-from .views import STATIC, TEMPLATES, environment
 from .workers import StoreWorkers
 
 DESCRIPTION = (

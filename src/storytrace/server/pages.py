@@ -15,12 +15,12 @@ from starlette.datastructures import UploadFile
 
 from ..model import Article
 from ..render.diff_view import DiffView, build_view
+from ..render.story_graph import StoryGraph, article_href, layout
 from ..store import Store
 from ..stories import Story
 from . import service
 from .apidocs import reference
 from .errors import HTTPProblem
-from .graph import StoryGraph, article_href, layout
 from .schemas import CompareSide
 from .state import ServerState, get_state
 
@@ -152,11 +152,7 @@ async def story(request: Request, story_id: str) -> HTMLResponse:
     found, graph = await state.workers.write(
         lambda store: _with_layout(service.story(store, story_id))
     )
-    titles = {a.id: a.title or a.id for a in found.articles}
-    numbers = {a.id: n for n, a in enumerate(found.articles, start=1)}
-    return await _page(
-        state, "story.html", story=found, graph=graph, titles=titles, numbers=numbers
-    )
+    return await _page(state, "story.html", story=found, graph=graph)
 
 
 def _with_layout(story: Story) -> tuple[Story, StoryGraph]:

@@ -11,7 +11,6 @@ from .options import ServerOptions
 REQUIRED: tuple[tuple[tuple[str, ...], str], ...] = (
     (("fastapi",), "fastapi"),
     (("uvicorn",), "uvicorn"),
-    (("jinja2",), "jinja2"),
     # python-multipart (form posts) is imported as python_multipart since 0.0.13
     (("python_multipart", "multipart"), "python-multipart"),
 )

@@ -1,29 +1,27 @@
-"""The Jinja2 environment of the pages and the small helpers their templates call.
+"""One HTML toolkit: the Jinja2 environment of every page storytrace writes.
 
-Escaping is Jinja2's job and it is never turned off: the environment has
-``autoescape=True`` for every template (not only ``.html`` ones), and no template
-marks article-derived text ``|safe``. What goes into attributes is limited further,
-as in ``render/diff_html.py``: an article's url becomes an ``href`` only when it is a
-plain http(s) address (``safe_href``), ``lang`` only when it is a language tag
-(``lang_tag``), and class names come from closed sets (``kind_class``,
-``change_class``), never from the values themselves. Ids go into URLs quoted
-(``path_id``), since an id may be anything a JSONL file said, a URL included.
+The standalone reports (``diff --format html``, ``stories --format html``) and the
+server's pages render templates from ``render/templates`` with the one stylesheet in
+``render/static``: the server serves it, a report inlines it so the file stands alone.
+Article text is untrusted: the environment autoescapes every template, and attributes
+take only values checked in ``diff_view`` (``lang_tag``, ``http_url``, ``kind_class``,
+``change_class``). jinja2 is imported when a page is rendered, not when storytrace is
+(``storytrace --help`` stays fast). See ``docs/web.md``.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
-
-import jinja2
 
 from .. import __version__
 from ..model import RELATION_LABELS
-from ..render.diff_view import (
+from .diff_view import (
     DIRECTION_PHRASES,
     KIND_PHRASES,
     REMOVED_HEADING,
@@ -37,10 +35,15 @@ from ..render.diff_view import (
     percent,
     shorten,
 )
-from .graph import article_href, compare_href
+from .story_graph import article_href, compare_href
+
+if TYPE_CHECKING:
+    import jinja2
+    from markupsafe import Markup
 
 TEMPLATES = Path(__file__).with_name("templates")
 STATIC = Path(__file__).with_name("static")
+STYLESHEET = STATIC / "storytrace.css"
 
 _RELATION_CLASS: dict[str, str] = {r: r.replace("_", "-") for r in RELATION_LABELS}
 
@@ -73,7 +76,7 @@ class Run:
 
 
 def runs(fragments: Sequence[Fragment]) -> list[Run]:
-    """Group fragments so each ``<mark>`` wraps its edited parts (``diff_html._fragments``)."""
+    """Group fragments so each ``<mark>`` wraps its edited parts (one label per change)."""
     out = []
     for change, group in itertools.groupby(fragments, key=lambda f: f.change):
         out.append(Run(change, change_class(change) if change else "", tuple(group)))
@@ -108,12 +111,21 @@ def fact_items(facts: Any) -> list[tuple[str, str]]:
     return out
 
 
+def bar_width(fraction: float) -> str:
+    """A fraction as the width of a 0-100 bar, clamped."""
+    return f"{max(0.0, min(1.0, fraction)) * 100:.0f}"
+
+
 def join_nonempty(parts: Iterable[str | None], sep: str = " · ") -> str:
+    """The parts that say something, joined."""
     return sep.join(p for p in parts if p)
 
 
+@functools.cache
 def environment() -> jinja2.Environment:
-    """The pages' environment: autoescape on everywhere, undefined names an error."""
+    """The one environment: autoescape on everywhere, undefined names an error."""
+    import jinja2
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=True,
@@ -127,6 +139,7 @@ def environment() -> jinja2.Environment:
         safe_href=http_url,
         lang_tag=lang_tag,
         pct=percent,
+        bar_width=bar_width,
         shorten=shorten,
         kind_class=kind_class,
         change_class=change_class,
@@ -141,9 +154,23 @@ def environment() -> jinja2.Environment:
         format_indexes=format_indexes,
         locate=locate,
         join_nonempty=join_nonempty,
+        stylesheet=stylesheet,
         KIND_PHRASES=KIND_PHRASES,
         DIRECTION_PHRASES=DIRECTION_PHRASES,
         VERSION_DIRECTION=VERSION_DIRECTION,
         REMOVED_HEADING=REMOVED_HEADING,
     )
     return env
+
+
+def stylesheet() -> Markup:
+    """The stylesheet for a report's ``<style>``: our own file, so not escaped (quotes
+    in it must stay quotes); it contains no ``</style>``."""
+    from markupsafe import Markup
+
+    return Markup(STYLESHEET.read_text(encoding="utf-8"))
+
+
+def render(template: str, **context: Any) -> str:
+    """``template`` rendered with ``context``."""
+    return environment().get_template(template).render(context)

@@ -1,19 +1,8 @@
-"""A story's derivation tree laid out for an inline SVG, computed on the server.
+"""A story's derivation tree laid out for an inline SVG: where each box and arrow goes.
 
-No JavaScript graph library and nothing loaded from elsewhere: the layout is a few
-lines of arithmetic, done here, and the template only writes the shapes.
-
-The layout is a left-to-right tree: an article's column is its depth in the tree (a
-root, published first or derived from nothing in the story, on the left; what derives
-from it one column to the right), and its row is its place in a depth-first walk that
-visits children in timeline order. Every article gets its own row, so no two boxes
-overlap, and an edge never crosses a box: it runs from a parent's right side to its
-child's left side, through the gap between two columns, where its label sits. Each
-edge links to the comparison of its two articles (parent as A, child as B), each box
-to its article.
-
-The rows are ``render.stories_view.tree_rows``, the walk the terminal and HTML views
-draw: articles whose parent is not in the story are roots.
+A left-to-right tree, one row per article (``stories_view.tree_rows``), so no boxes
+overlap and no edge crosses a box; the templates only write the shapes. The rules are
+in ``docs/web.md``.
 """
 
 from __future__ import annotations
@@ -91,6 +80,10 @@ class StoryGraph:
     nodes: tuple[Node, ...]
     edges: tuple[Edge, ...]
     other_links: tuple[Link, ...]
+    numbers: Mapping[str, int]
+    """Each article's number on the timeline, from 1."""
+    titles: Mapping[str, str]
+    """Each article's heading (title, else first sentence), else its id."""
 
 
 def article_href(article_id: str) -> str:
@@ -157,6 +150,8 @@ def layout(story: Story) -> StoryGraph:
         nodes=tuple(nodes),
         edges=tuple(sorted(edges, key=lambda e: order[e.child])),
         other_links=others,
+        numbers={a.id: order[a.id] + 1 for a in articles},
+        titles={a.id: a.heading or a.id for a in articles},
     )
 
 
@@ -188,7 +183,7 @@ def _edge(
     score = link.score if link else None
     label = relation.replace("_", " ")
     description = (
-        f"Compare #{parent.id} with #{child.id}: {label}"
+        f"#{child.id} derives from #{parent.id}: {label}"
         + (f", score {score:.2f}" if score is not None else "")
         + f" (confidence {child.confidence:.2f})"
     )
