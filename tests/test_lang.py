@@ -65,3 +65,32 @@ def test_only_the_leading_sample_is_read() -> None:
     english = "The minister said the talks would resume next week in Berlin. " * 40
     russian = "Министр заявил, что переговоры возобновятся на следующей неделе. " * 40
     assert identify(english + russian)[0] == "en"
+
+
+def test_the_inflated_model_is_cached_and_gives_the_same_answers(tmp_path: Path) -> None:
+    """The first process inflates py3langid's model and keeps it in the cache folder; the
+    next loads that copy; a damaged copy is rebuilt. Every process answers the same."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "from storytrace.lang import identify\n"
+        "for text in ('Ein Sturm traf am Montag die Küste, teilten Beamte mit.',\n"
+        "             'Шторм обрушился на побережье в понедельник, сообщили власти.'):\n"
+        "    print(*identify(text))\n"
+    )
+    env = {**os.environ, "STORYTRACE_CACHE": str(tmp_path)}
+
+    def run() -> str:
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+        assert out.returncode == 0, out.stderr
+        return out.stdout
+
+    first = run()
+    (cached,) = tmp_path.glob("langid-*.npz")
+    assert run() == first
+    cached.write_bytes(b"not an npz")
+    assert run() == first
+    assert cached.stat().st_size > 1_000_000
+    assert [line.split()[0] for line in first.splitlines()] == ["de", "ru"]
