@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 
 from storytrace import NotFound
 from storytrace.cli import app
+from storytrace.corpus import Store, StoreOptions
 from storytrace.render.json import story_article_to_dict
-from storytrace.store import Store, StoreOptions
 from storytrace.stories import Member, StoryEdge, derivation_parents
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -28,9 +28,9 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
+from ..corpus import Store
 from ..errors import ConfigError, StorytraceError
 from ..render.json import error_to_dict
-from ..store import Store
 from . import api, pages
 from .errors import HTTPProblem, describe, validation_problem
 from .guard import Guard, wants_html

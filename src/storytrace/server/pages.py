@@ -13,9 +13,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
+from ..corpus import Store
 from ..model import Article
 from ..render.diff_view import DiffView, build_view
-from ..store import Store
 from ..stories import Story
 from . import service
 from .apidocs import reference

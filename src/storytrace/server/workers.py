@@ -29,7 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
-from ..store import Store
+from ..corpus import Store
 
 T = TypeVar("T")
 
