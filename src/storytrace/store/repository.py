@@ -123,14 +123,14 @@ class Repository:
             else:
                 migrate(self._db, str(self.path))
             self._db.execute("PRAGMA synchronous = NORMAL")
-            self.meta: dict[str, str] = dict(
-                self._db.execute("SELECT key, value FROM meta").fetchall()
-            )
-            self.settings = StoreSettings.from_meta(self.meta)
+            meta = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
+            self.settings = StoreSettings.from_meta(meta)
+            """What the store was created with (fixed for its lifetime)."""
         except BaseException:
             self._db.close()
             raise
-        self.vectors = VectorFile(self._db, self.index_path, self.settings.index, self.settings.dim)
+        settings = self.settings
+        self._vectors = VectorFile(self._db, self.index_path, settings.index, settings.dim)
         self.stories = StoryTables(self._db, self.path)
         """The story tables (evidence, links, edges, members)."""
         self._count, self._count_version = 0, -1
@@ -182,7 +182,7 @@ class Repository:
     def _forget_counts(self) -> None:
         """Recount rows and recheck the vector index on next use."""
         self._count_version = -1
-        self.vectors.forget_state()
+        self._vectors.forget_state()
 
     def _data_version(self) -> int:
         return int(self._db.execute("PRAGMA data_version").fetchone()[0])
@@ -285,7 +285,7 @@ class Repository:
             "languages": languages,
             "encoder": self.settings.encoder,
             "index": self.settings.index,
-            "vector_index": self.vectors.state().status,
+            "vector_index": self._vectors.state().status,
         }
 
     # --- writing articles -----------------------------------------------------------------
@@ -442,20 +442,20 @@ class Repository:
 
     def index_state(self) -> IndexState:
         """Whether the vector index file matches the vectors in the database."""
-        return self.vectors.state()
+        return self._vectors.state()
 
     def vector_index(self) -> tuple[VectorIndex, IndexState]:
         """The vector index, caught up in memory with the database when it lagged, and the
         state found on disk (``vector_file.VectorFile.index``)."""
-        return self.vectors.index(self._data_version())
+        return self._vectors.index(self._data_version())
 
     def sync_index(self) -> None:
         """Bring the vector index file up to date and save it (hold the writer lock)."""
-        self.vectors.sync()
+        self._vectors.sync()
 
     def rebuild_index(self) -> None:
         """Build the vector index file again from every stored vector (hold the lock)."""
-        self.vectors.rebuild()
+        self._vectors.rebuild()
 
     # --- the sentence-vector cache --------------------------------------------------------
 
