@@ -23,8 +23,8 @@ import time
 from pathlib import Path
 
 import datasets
+from storytrace.corpus import Store, StoreOptions
 from storytrace.model import RELATION_LABELS
-from storytrace.store import Store, StoreOptions
 
 
 def average_precision(ranked: list[str], relevant: set[str]) -> float:
@@ -60,7 +60,7 @@ def main() -> None:
                 if not relevant:
                     continue
                 t0 = time.perf_counter()
-                result = store.find(
+                result = store.find_id(
                     doc_id,
                     include=RELATION_LABELS,
                     limit=100,

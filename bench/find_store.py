@@ -36,7 +36,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus
-from storytrace.store import Store, StoreOptions
+from storytrace.corpus import Store, StoreOptions
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -109,14 +109,14 @@ def main() -> None:
         rng = random.Random(args.seed)
         others = [i for i in store.ids() if i not in group]
         queries = originals + rng.sample(others, min(args.random, len(others)))
-        store.find(queries[0])  # load encoders and the vector index
+        store.find_id(queries[0])  # load encoders and the vector index
         first: list[float] = []
         timed: list[float] = []
         listed: dict[str, set[str]] = {}
         for pass_times in (first, timed):
             for q in queries:
                 t0 = time.perf_counter()
-                result = store.find(q)
+                result = store.find_id(q)
                 pass_times.append(1000 * (time.perf_counter() - t0))
                 listed[q] = {v.id for v in result.versions}
         n_articles = len(store)

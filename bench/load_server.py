@@ -42,7 +42,7 @@ from typing import Any
 import httpx
 import numpy as np
 
-from storytrace.store import Store, StoreOptions
+from storytrace.corpus import Store, StoreOptions
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "examples" / "seed-pair"

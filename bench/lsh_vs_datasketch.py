@@ -41,9 +41,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from storytrace.corpus import StoreOptions
 from storytrace.fingerprint import MinHasher, shingles
 from storytrace.lsh import BandHasher, optimal_params
-from storytrace.store import StoreOptions
 from storytrace.store.schema import migrate
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"

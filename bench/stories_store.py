@@ -33,7 +33,7 @@ from pathlib import Path
 
 import corpus
 import datasets
-from storytrace.store import Store
+from storytrace.corpus import Store
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -50,11 +50,7 @@ def adjusted_rand(x: list[str], y: list[str]) -> float:
 
 def partition(store: Store) -> dict[str, str]:
     """Article id -> story id, straight from the store's table (fast at 100,000)."""
-    rows = store._db.execute(
-        "SELECT a.id, s.id FROM story_members m JOIN articles a ON a.rowid = m.article"
-        " JOIN articles s ON s.rowid = m.story"
-    )
-    return dict(rows.fetchall())
+    return store.repository.stories.assignments()
 
 
 def ecb(args: argparse.Namespace) -> None:
@@ -107,10 +103,10 @@ def scale(args: argparse.Namespace) -> None:
     shutil.copy(source.with_name(source.name + ".usearch"), db.with_name(db.name + ".usearch"))
     truth = json.loads(truth_path.read_text(encoding="utf-8"))
     with Store(db) as store:
-        from storytrace.stories.update import _backfill_evidence
+        from storytrace.stories.update import backfill_evidence
 
         t0 = time.perf_counter()
-        _backfill_evidence(store)
+        backfill_evidence(store.repository)
         backfill = time.perf_counter() - t0
         print(f"evidence backfilled for {len(store):,} articles in {backfill:.0f}s", flush=True)
         t0 = time.perf_counter()

@@ -90,7 +90,7 @@ def test_add_takes_format_as_the_reader_override(tmp_path: Path) -> None:
     db = tmp_path / "s.db"
     result = runner.invoke(app, ["add", str(sample), "--db", str(db), "--format", "text"])
     assert result.exit_code == 0, result.output
-    from storytrace.store import Store
+    from storytrace.corpus import Store
 
     with Store(db) as store:
         assert len(store) == 1

@@ -30,13 +30,13 @@ from typer.testing import CliRunner
 from storytrace import NotFound
 from storytrace.cli import app as cli_app
 from storytrace.comparison import compare
+from storytrace.corpus import Store, StoreOptions
 from storytrace.errors import ConfigError
 from storytrace.find import VERSION_RELATIONS
 from storytrace.pipeline import read
 from storytrace.render.json import comparison_to_dict, find_to_dict
 from storytrace.server import ServerOptions, create_app
 from storytrace.server import service as server_service
-from storytrace.store import Store, StoreOptions
 from storytrace.stories import Member, Story, StoryEdge, build_story
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -420,7 +420,7 @@ async def test_versions_mirror_find(corpus: Corpus) -> None:
     assert [(v["id"], v["relation"]) for v in found["versions"]] == [(corpus.b, "rewrite")]
     with Store(corpus.path, create=False) as store:
         expected = find_to_dict(
-            store.find(
+            store.find_id(
                 "1_10ecb",
                 limit=10,
                 include=VERSION_RELATIONS + server_service.STORY_RELATIONS,

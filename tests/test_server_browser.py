@@ -33,8 +33,8 @@ import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from storytrace import NotFound, from_text
+from storytrace.corpus import Store, StoreOptions
 from storytrace.server import ServerOptions, create_app
-from storytrace.store import Store, StoreOptions
 from storytrace.stories import Member, Story, StoryEdge, build_story
 
 CHROMIUM = Path("/usr/bin/chromium")

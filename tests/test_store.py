@@ -16,8 +16,11 @@ from typer.testing import CliRunner
 
 from storytrace import InputError, NotFound
 from storytrace.cli import app
+from storytrace.corpus import Store, StoreOptions
 from storytrace.errors import StoreError
-from storytrace.store import Store, StoreOptions
+from storytrace.model import Article
+from storytrace.pipeline import read
+from storytrace.store import repository
 from storytrace.store.schema import STORE_ID
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -110,11 +113,11 @@ def test_find_the_seed_rewrite_both_ways(tmp_path: Path) -> None:
     with Store(tmp_path / "s.db", options=LEXICAL) as store:
         store.add([SEED])
         ids = store.ids()
-        forward = store.find(SEED / "a.txt")
+        forward = store.find(read(SEED / "a.txt"))
         assert forward.stored
         assert [(v.relation, v.id) for v in forward.versions] == [("rewrite", ids[1])]
         assert "vector" in forward.versions[0].found_by
-        back = store.find(ids[1])
+        back = store.find_id(ids[1])
         assert [v.id for v in back.versions] == [ids[0]]
         assert back.query.id not in {v.id for v in back.versions}
 
@@ -125,7 +128,7 @@ def test_find_copies_and_light_edits_among_real_news(tmp_path: Path) -> None:
     copy.write_text("Photo: Reuters\n\n" + (SEED / "a.txt").read_text(encoding="utf-8"))
     with Store(tmp_path / "s.db", options=LEXICAL) as store:
         store.add([jsonl, SEED / "a.txt", copy, light_edit(tmp_path)])
-        result = store.find(SEED / "a.txt")
+        result = store.find(read(SEED / "a.txt"))
         relations = {v.relation for v in result.versions}
         assert relations == {"duplicate", "light_edit"}
         assert all(v.relation != "unrelated" for v in result.versions)
@@ -149,7 +152,7 @@ def test_find_a_translation_with_the_default_encoder(tmp_path: Path) -> None:
     with Store(tmp_path / "s.db") as store:
         store.add([jsonl])
         doc_id = docs[0]["doc_id"]
-        result = store.find(f"{doc_id}.src")
+        result = store.find_id(f"{doc_id}.src")
         assert [(v.id, v.relation) for v in result.versions] == [(f"{doc_id}.ref", "translation")]
 
 
@@ -161,7 +164,7 @@ def test_find_agrees_with_diff_on_every_pair(tmp_path: Path) -> None:
     with Store(tmp_path / "s.db", options=LEXICAL) as store:
         store.add([SEED, copy, light_edit(tmp_path), ecb_jsonl(tmp_path, 20)])
         query = store.get(store.ids()[0])
-        result = store.find(query.id)
+        result = store.find_id(query.id)
         assert len(result.versions) == 3
         for version in result.versions:
             verdict = compare(query, store.get(version.id), encoder=version.encoder).relation
@@ -194,22 +197,22 @@ def test_a_crash_in_the_middle_of_a_batch_keeps_the_store_consistent(
     jsonl = ecb_jsonl(tmp_path, 30)
     db = tmp_path / "s.db"
     calls = {"n": 0}
-    real_insert = Store._insert_article
+    real_record = repository.article_to_record
 
-    def crashing_insert(self: Store, key: str, article: object) -> int:
+    def crashing_record(article: Article) -> bytes:
         calls["n"] += 1
         if calls["n"] == 15:  # the fifth article of the second batch of ten
             raise KeyboardInterrupt("simulated crash")
-        return real_insert(self, key, article)  # type: ignore[arg-type]
+        return real_record(article)
 
-    monkeypatch.setattr(Store, "_insert_article", crashing_insert)
+    monkeypatch.setattr(repository, "article_to_record", crashing_record)
     with Store(db, options=LEXICAL) as store, pytest.raises(KeyboardInterrupt):
         store.add([jsonl], batch_size=10)
     monkeypatch.undo()
     counts = consistent(db)
     assert counts["articles"] == 10
     with Store(db) as store:
-        result = store.find("1_10ecb")
+        result = store.find_id("1_10ecb")
         assert any("reindex" in w for w in result.warnings)
         report = store.add([jsonl], batch_size=10)
         assert report.added == 20
@@ -222,7 +225,7 @@ def test_a_killed_add_leaves_a_store_that_opens(tmp_path: Path) -> None:
     jsonl = ecb_jsonl(tmp_path, 200)
     db = tmp_path / "s.db"
     script = (
-        "import sys; from storytrace.store import Store, StoreOptions\n"
+        "import sys; from storytrace.corpus import Store, StoreOptions\n"
         "s = Store(sys.argv[1], options=StoreOptions(encoder='lexical'))\n"
         "s.add([sys.argv[2]], batch_size=5)\n"
     )
@@ -237,7 +240,7 @@ def test_a_killed_add_leaves_a_store_that_opens(tmp_path: Path) -> None:
     counts = consistent(db)
     assert 20 <= counts["articles"] < 200
     with Store(db) as store:
-        assert store.find("1_10ecb").query.id == "1_10ecb"
+        assert store.find_id("1_10ecb").query.id == "1_10ecb"
         store.add([jsonl])
         assert len(store) == 200
     consistent(db)
@@ -353,13 +356,13 @@ def test_a_missing_vector_index_is_detected_and_reindex_mends_it(tmp_path: Path)
     index_file.unlink()
     with Store(db) as store:
         assert store.index_state().status == "missing"
-        result = store.find(SEED / "a.txt")
+        result = store.find(read(SEED / "a.txt"))
         assert result.versions  # still answered, from the vectors in the database
         assert any("reindex" in w for w in result.warnings)
         assert store.reindex() == 2
     with Store(db) as store:
         assert store.index_state().status == "ok"
-        assert not store.find(SEED / "a.txt").warnings
+        assert not store.find(read(SEED / "a.txt")).warnings
     consistent(db)
 
 
@@ -420,3 +423,40 @@ def test_recent_lists_the_last_added_newest_first(tmp_path: Path) -> None:
         ids = store.ids()
         assert [a.id for a in store.recent(5)] == ids[::-1]
         assert [a.id for a in store.recent(1)] == ids[-1:]
+
+
+def test_find_takes_an_article_and_find_id_a_stored_id(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db", options=LEXICAL) as store:
+        store.add([SEED / "a.txt"])
+        with pytest.raises(NotFound, match=r"no article with id 'nope' \(the store has 1 "):
+            store.find_id("nope")
+        with pytest.raises(TypeError, match="find_id"):
+            store.find(SEED / "b.txt")  # type: ignore[arg-type]
+        # an article that is not stored is searched for all the same
+        result = store.find(read(SEED / "b.txt"))
+        assert not result.stored
+        assert [v.id for v in result.versions] == store.ids()
+
+
+def test_the_stages_run_on_a_repository_without_the_facade(tmp_path: Path) -> None:
+    from storytrace.find import find
+    from storytrace.keys import Keyer
+    from storytrace.store import Repository
+    from storytrace.stories.load import load_story, story_key
+    from storytrace.stories.update import update_stories
+
+    db = tmp_path / "s.db"
+    with Store(db, options=LEXICAL) as store:
+        store.add([SEED])
+        a, b = store.ids()
+    with pytest.raises(NotFound, match="no storytrace store"):
+        Repository(tmp_path / "none.db")
+    with Repository(db) as repo:
+        result = find(repo, Keyer(repo.settings), read(SEED / "a.txt"))
+        assert result.stored
+        assert [(v.id, v.relation) for v in result.versions] == [(b, "rewrite")]
+        report = update_stories(repo)
+        assert (report.linked, report.stories) == (2, 1)
+        story = load_story(repo, story_key(repo, b))
+        assert story.id == a
+        assert {article.id for article in story.articles} == {a, b}

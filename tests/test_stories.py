@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 
 from storytrace import NotFound
 from storytrace.cli import app
+from storytrace.corpus import Store, StoreOptions
 from storytrace.render.json import story_article_to_dict
-from storytrace.store import Store, StoreOptions
 from storytrace.stories import Member, StoryEdge, derivation_parents
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -122,7 +122,7 @@ def test_incremental_adds_match_a_batch_build(tmp_path: Path) -> None:
     keys = sorted(batch)
     assert sorted(incremental) == keys
     # Links scored while the store was half full use the document frequencies of that
-    # moment, so the two can differ slightly (see storytrace.store.stories). On this
+    # moment, so the two can differ slightly (see docs/stories.md). On this
     # sample of 42 they differ in one place: the incremental build keeps the ten Lohan
     # reports of one gold event as two stories (Betty Ford, Newport Beach) that the
     # rebuild joins (ARI 0.90); every other story is the same.

@@ -10,7 +10,7 @@ The public API is small on purpose::
     storytrace.to_dict(comparison)                       # its JSON contract
     with storytrace.Store("storytrace.db") as store:     # add / find / get / stories
         store.add(["feeds/"])
-        result = store.find("a.txt")
+        result = store.find(storytrace.read("a.txt"))
 
 ``compare`` and ``Store`` are imported on first use (PEP 562), so ``import storytrace``
 stays cheap: no numpy-heavy stage loads until it is needed.
@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+from ._version import __version__
 from .errors import (
     ConfigError,
     InputError,
@@ -34,9 +35,9 @@ from .pipeline import analyze, from_text, read, read_many
 
 if TYPE_CHECKING:  # the real names, for type checkers; at run time see __getattr__
     from .comparison import compare
+    from .corpus import Store, StoreOptions
     from .find import FindOptions
     from .render.json import to_dict
-    from .store import Store, StoreOptions
 
 __all__ = [
     "Article",
@@ -53,6 +54,7 @@ __all__ = [
     "Store",
     "StoreOptions",
     "StorytraceError",
+    "__version__",
     "analyze",
     "compare",
     "from_text",
@@ -60,12 +62,11 @@ __all__ = [
     "read_many",
     "to_dict",
 ]
-__version__ = "0.1.0"
 
 _LAZY = {
     "compare": ("storytrace.comparison", "compare"),
-    "Store": ("storytrace.store", "Store"),
-    "StoreOptions": ("storytrace.store", "StoreOptions"),
+    "Store": ("storytrace.corpus", "Store"),
+    "StoreOptions": ("storytrace.corpus", "StoreOptions"),
     "FindOptions": ("storytrace.find", "FindOptions"),
     "to_dict": ("storytrace.render.json", "to_dict"),
 }

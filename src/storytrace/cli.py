@@ -300,8 +300,8 @@ def add(
     """Read articles into the store; an article already stored is skipped and said so."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+    from .corpus import Store, StoreOptions
     from .render.find_terminal import print_add
-    from .store import Store, StoreOptions
 
     options = read_options(input_format, max_size, fetch)
     with handled():
@@ -361,17 +361,20 @@ def find(
     ),
 ) -> None:
     """List every stored version of an article, best first, each with its relation."""
+    from .corpus import Store
     from .find import STORY_RELATIONS, VERSION_RELATIONS
+    from .pipeline import read
     from .render.find_terminal import print_find
-    from .store import Store
 
     if (article is None) == (article_id is None):
         fail(ConfigError("give the article as a FILE or with --id ID (one of the two)"))
     with handled():
         with Store(db, create=False) as store:
             include = VERSION_RELATIONS + (STORY_RELATIONS if include_stories else ())
-            query: str | Path = article_id if article_id is not None else Path(str(article))
-            result = store.find(query, limit=limit, include=include)
+            if article_id is not None:
+                result = store.find_id(article_id, limit=limit, include=include)
+            else:
+                result = store.find(read(Path(str(article))), limit=limit, include=include)
         if format is FindFormat.json:
             from .render.json import dumps, find_to_dict
 
@@ -449,7 +452,7 @@ def stories(
     """Group the stored articles into stories: timeline, version graph, derivation tree.
 
     Articles added since the last run join a story or start one; the rest stay put."""
-    from .store import Store
+    from .corpus import Store
 
     start = _parse_date(since)
     with handled(), Store(db, create=False) as store:
@@ -473,7 +476,7 @@ def story(
     output: OutputOption = None,
 ) -> None:
     """Show one story: its timeline, version graph and derivation tree."""
-    from .store import Store
+    from .corpus import Store
 
     with handled(), Store(db, create=False) as store:
         found = store.story(story_id)
@@ -483,7 +486,7 @@ def story(
 @app.command()
 def reindex(db: DbOption = Path("storytrace.db")) -> None:
     """Rebuild every index of the store (LSH bands, fact keys, vector index file)."""
-    from .store import Store
+    from .corpus import Store
 
     with handled(), Store(db, create=False) as store:
         done = store.reindex(on_wait=lambda message: stderr.print(escape(message)))

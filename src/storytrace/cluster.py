@@ -1,25 +1,14 @@
 """Story clustering: articles grouped by the event they report, over a sparse link graph.
 
 Greedy agglomeration over a *sparse* candidate graph (each article linked to its ~30
-nearest candidates, each link P(same event) from ``events``; a pair without a link is
-unknown, not a "no"), deterministic, always a partition (``StoryRule`` holds its three
-settings):
-
-- two stories merge when the **mean probability of the links between them** reaches
-  ``threshold`` (average link over the *observed* pairs);
-- a lone article joins a story when its **strongest link** into it reaches ``threshold``;
-- **cohesion check**: two stories of 3 or more articles merge only if their mean link is
-  at least ``cohesion_ratio`` of the weaker one's internal mean link (two events of one
-  kind are each tight and only loosely tied to each other);
-- best merges first; ties broken on the earliest articles.
-
-Incremental equals batch: a merge needs a link at or above ``threshold``, so stories
-never cross the connected components of the graph of such *strong* links, and
-re-clustering only the components new links touch gives the batch partition.
-``add_to_stories`` is that incremental engine; it keeps its state in a ``StoryGraph``
-(the store's tables, or ``MemoryGraph`` for benchmarks and tests), so one procedure
-serves both. Why each rule, the knobs' nested cross-validation and the costs:
-``docs/stories.md``.
+nearest candidates, each link P(same event) from ``events``; a missing link is unknown,
+not a "no"), deterministic, always a partition: stories merge when the mean of the links
+between them reaches a threshold, a lone article joins on its strongest link, and two
+large stories merge only if they hold together about as tightly as each does alone
+(``StoryRule``). A merge needs a strong link, so stories never cross the components of
+the strong-link graph, and ``add_to_stories`` re-clusters only the components new links
+touch, keeping its state in a ``StoryGraph`` (the store's tables or ``MemoryGraph``).
+Why each rule, the cross-validation of the knobs and the costs: ``docs/stories.md``.
 
 Pure functions and small value types; no I/O.
 """

@@ -1,47 +1,30 @@
-"""``find``: every stored version of an article, ranked, each verified by ``diff``'s judge.
+"""The find stage: every stored version of an article, ranked, each verified by ``compare``.
 
 Candidates come from three sources, unioned, because each catches what the others miss:
-
-- **MinHash LSH** over word 5-grams: copies and light edits (one indexed lookup per band);
-- **document vectors** (the lead's mean vector, nearest neighbours in the vector index):
-  rewrites, whose 5-gram overlap is near zero (the seed pair: 0.10), and translations;
-- **fact blocking**: articles sharing rare names, dates and measured numbers, weighted by
-  how rare each is (``log(N / df)``), within a time window: versions whose wording and
-  language both changed still report the same facts.
-
-Each candidate gets a cheap pre-score (estimated Jaccard, document cosine, fact weight)
-and the best ``max_verify`` are verified with ``compare`` on their stored sentences and
-facts: with the ``lexical`` encoder when both are in one language (fast, and the
-relation labels rest on coverage and identity, where it matches USE on this corpus),
-with the store's encoder (USE by default) across languages, sentence vectors cached in
-the store. Only verified relations are reported; ``include`` says which.
-
-``Version.encoder`` names the encoder of the verdict: ``storytrace diff --encoder NAME
-QUERY VERSION`` gives the very same relation (the default ``diff`` uses USE, which can
-judge a borderline pair differently).
-
-Direction is given as ``compare(query, version)`` reports it: ``a_to_b`` means the
-version derives from the query, ``b_to_a`` that the query derives from it.
+MinHash LSH over word 5-grams (copies and light edits), the nearest lead vectors in the
+vector index (rewrites and translations) and fact blocking on rare names, dates and
+numbers (versions whose wording and language both changed). The best candidates by a
+cheap pre-score are verified with ``compare`` (``verify``); only verified relations are
+listed. It reads the store through ``Repository`` and computes keys with ``keys``.
+Design, measurements and what was tried: ``docs/find.md``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-from . import keys as _keys
 from .comparison import compare
 from .errors import ConfigError, EmptyInput, NotFound
 from .facts.keys import fact_keys
 from .fingerprint import jaccard as signature_jaccard
+from .keys import Keyer, store_key
 from .model import RELATION_LABELS, Article, RelationLabel
-
-if TYPE_CHECKING:
-    from .store.store import Store
+from .store.repository import Repository
+from .verify import pair_encoder, sentence_vectors
 
 VERSION_RELATIONS: tuple[RelationLabel, ...] = ("duplicate", "light_edit", "rewrite", "translation")
 """The relations ``find`` lists by default: one text derived from the other."""
@@ -149,33 +132,39 @@ class _Candidate:
         return max(2 * self.jaccard, self.cosine, min(self.facts / 30.0, 1.0))
 
 
-def resolve_query(store: Store, query: str | Path | Article) -> tuple[Article, int | None]:
-    """The query article and its row when it is stored (an id, a path or an Article)."""
-    from .pipeline import read
-
-    if isinstance(query, Article):
-        return query, store.rowid_of(query)
-    if isinstance(query, str):
-        try:
-            stored = store._get(query)
-        except NotFound:
-            if not Path(query).exists():
-                raise NotFound(
-                    f"{query}: neither a stored article id nor a file "
-                    f"(the store {store.path} has {len(store):,} articles)"
-                ) from None
-        else:
-            return stored.article, stored.rowid
-    article = read(query)
-    return article, store.rowid_of(article)
-
-
 def find(
-    store: Store, query: str | Path | Article, *, options: FindOptions | None = None
+    repo: Repository, keyer: Keyer, article: Article, *, options: FindOptions | None = None
 ) -> FindResult:
-    """Every stored version of ``query`` (see the module docstring)."""
-    opts = options or FindOptions()
-    article, rowid = resolve_query(store, query)
+    """Every stored version of ``article``, stored or not (see the module docstring).
+
+    Raises:
+        EmptyInput: the article has no sentence to search with.
+    """
+    rowid = repo.rowid_of(store_key(article))
+    return _search(repo, keyer, article, rowid, options or FindOptions())
+
+
+def find_stored(
+    repo: Repository, keyer: Keyer, article_id: str, *, options: FindOptions | None = None
+) -> FindResult:
+    """Every stored version of the stored article with this id.
+
+    Raises:
+        NotFound: no article has this id.
+    """
+    try:
+        stored = repo.get(article_id)
+    except NotFound:
+        raise NotFound(
+            f"{repo.path}: no article with id {article_id!r} (the store has {len(repo):,} articles)"
+        ) from None
+    return _search(repo, keyer, stored.article, stored.rowid, options or FindOptions())
+
+
+def _search(
+    repo: Repository, keyer: Keyer, article: Article, rowid: int | None, opts: FindOptions
+) -> FindResult:
+    """The search itself, for an article and its row when it is stored."""
     if not article.sentences:
         raise EmptyInput(article.source, "no sentences to search with")
     warnings: list[str] = []
@@ -186,30 +175,30 @@ def find(
         entry.found_by.add(source)
         return entry
 
-    signature = store.signatures_of([rowid]).get(rowid) if rowid is not None else None
+    signature = repo.signatures_of([rowid]).get(rowid) if rowid is not None else None
     if signature is None:
-        signature = _keys.signature(article, store.hasher)
+        signature = keyer.signature(article)
     if signature is not None:
-        for row in store.lsh_candidates(signature):
+        for row in repo.lsh_candidates(keyer.bands(signature)):
             if row != rowid:
                 candidate(row, "lsh")
 
-    vector = store.document_vectors_of([rowid]).get(rowid) if rowid is not None else None
+    vector = repo.document_vectors_of([rowid]).get(rowid) if rowid is not None else None
     if vector is None:
-        vector = _keys.document_vectors([article], store.encoder)[0]
-    index, state = store.vector_index()
+        vector = keyer.document_vector(article)
+    index, state = repo.vector_index()
     if state.status != "ok":
-        warnings.append(f"{state.message}; run `storytrace reindex --db {store.path}`")
+        warnings.append(f"{state.message}; run `storytrace reindex --db {repo.path}`")
     for row, cosine in index.search(vector, opts.vector_k + 1):
         if row != rowid:
             candidate(row, "vector").cosine = cosine
 
-    weights = store.fact_candidates(fact_keys(article), max_df=opts.max_fact_df, exclude=rowid)
+    weights = _fact_weights(repo, fact_keys(article), max_df=opts.max_fact_df, exclude=rowid)
     for row, _ in sorted(weights.items(), key=lambda kv: -kv[1])[: opts.fact_k]:
         candidate(row, "facts")  # its weight is filled in with every other pre-score
 
-    _fill_scores(store, candidates, signature, vector, weights)
-    meta = store.meta_of(list(candidates))
+    _fill_scores(repo, candidates, signature, vector, weights)
+    meta = repo.meta_of(list(candidates))
     worth = [
         c
         for c in candidates.values()
@@ -221,7 +210,7 @@ def find(
         # and translations have lead cosine 0.58 and up on the bench corpus)
         worth = [c for c in worth if c.jaccard >= opts.min_jaccard or c.cosine >= 0.5]
     chosen = _choose(worth, opts)
-    versions = _verify(store, article, rowid, chosen, meta, opts)
+    versions = _verify(repo, article, rowid, chosen, meta, opts)
     versions.sort(key=lambda v: (_RANK[v.relation], -v.score))
     return FindResult(
         query=article,
@@ -243,8 +232,27 @@ def _choose(worth: list[_Candidate], opts: FindOptions) -> list[_Candidate]:
     return sorted(chosen.values(), key=lambda c: -c.priority)[: opts.max_verify]
 
 
+def _fact_weights(
+    repo: Repository, keys: set[str], *, max_df: int, exclude: int | None
+) -> dict[int, float]:
+    """Articles sharing rare fact keys (held by at most ``max_df``) with their weight: the
+    sum of ``log(N / df)`` over the keys they share."""
+    if not keys:
+        return {}
+    total = max(repo.cached_count(), 1)
+    rare = repo.fact_counts(keys, max_count=max_df)
+    if not rare:
+        return {}
+    weight = {key: float(np.log(total / n)) for key, n in rare.items() if n}
+    scores: dict[int, float] = {}
+    for key, rowid in repo.fact_holders(rare):
+        if rowid != exclude:
+            scores[rowid] = scores.get(rowid, 0.0) + weight.get(key, 0.0)
+    return scores
+
+
 def _fill_scores(
-    store: Store,
+    repo: Repository,
     candidates: dict[int, _Candidate],
     signature: np.ndarray | None,
     vector: np.ndarray,
@@ -253,10 +261,10 @@ def _fill_scores(
     """Every pre-score of every candidate, whichever source found it."""
     rows = list(candidates)
     if signature is not None:
-        for row, other in store.signatures_of(rows).items():
+        for row, other in repo.signatures_of(rows).items():
             candidates[row].jaccard = signature_jaccard(signature, other)
     missing = [row for row in rows if "vector" not in candidates[row].found_by]
-    for row, other_vector in store.document_vectors_of(missing).items():
+    for row, other_vector in repo.document_vectors_of(missing).items():
         candidates[row].cosine = float(other_vector @ vector)
     for row in rows:
         candidates[row].facts = weights.get(row, 0.0)
@@ -275,25 +283,24 @@ def _in_window(
 
 
 def _verify(
-    store: Store,
+    repo: Repository,
     article: Article,
     rowid: int | None,
     chosen: list[_Candidate],
     meta: dict[int, dict[str, Any]],
     opts: FindOptions,
 ) -> list[Version]:
-    stored = store._by_rowid([c.rowid for c in chosen])
+    stored = repo.articles_by_rowid([c.rowid for c in chosen])
     query_vectors: dict[str, Any] = {}
     versions: list[Version] = []
     for c in chosen:
         other = stored.get(c.rowid)
         if other is None or not other.sentences:
             continue
-        same_language = (article.lang or "") == (other.lang or "")
-        encoder = "lexical" if same_language else store.encoder_name
+        encoder = pair_encoder(article, other, repo.settings.encoder)
         if encoder not in query_vectors:
-            query_vectors[encoder] = store.sentence_vectors(rowid, article, encoder)
-        other_vectors = store.sentence_vectors(c.rowid, other, encoder)
+            query_vectors[encoder] = sentence_vectors(repo, rowid, article, encoder)
+        other_vectors = sentence_vectors(repo, c.rowid, other, encoder)
         comparison = compare(
             article, other, encoder=encoder, vectors=(query_vectors[encoder], other_vectors)
         )

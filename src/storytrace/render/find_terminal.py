@@ -7,7 +7,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..find import FindResult
-from ..store import AddReport
+from ..indexing import AddReport
 
 _RELATION_STYLE = {
     "duplicate": "bold green",

@@ -28,10 +28,10 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
+from ..corpus import Store
 from ..errors import ConfigError, StorytraceError
 from ..render.html import STATIC, TEMPLATES, environment
 from ..render.json import error_to_dict
-from ..store import Store
 from . import api, pages
 from .errors import HTTPProblem, describe, validation_problem
 from .guard import Guard, wants_html

@@ -13,10 +13,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
+from ..corpus import Store
 from ..model import Article
 from ..render.diff_view import DiffView, build_view
 from ..render.story_graph import StoryGraph, article_href, layout
-from ..store import Store
 from ..stories import Story
 from . import service
 from .apidocs import reference

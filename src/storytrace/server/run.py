@@ -41,8 +41,8 @@ def serve(options: ServerOptions, *, announce: Callable[[str], None] | None = No
     check_extra()
     import uvicorn
 
+    from ..corpus import Store
     from ..encode import get_encoder
-    from ..store import Store
     from .app import create_app
 
     # Load the comparisons' encoder now: an unknown name fails here, as one line, and

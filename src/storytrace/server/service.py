@@ -17,12 +17,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..comparison import compare
+from ..corpus import Store
 from ..errors import InputError, NotFound, StorytraceError
 from ..find import STORY_RELATIONS, VERSION_RELATIONS, FindResult
 from ..model import Article, Comparison
 from ..options import ReadOptions
 from ..pipeline import from_text, read
-from ..store import Store
 from ..stories import Story
 from .errors import HTTPProblem
 from .schemas import AddArticle, CompareSide
@@ -126,19 +126,19 @@ def add_article(store: Store, body: AddArticle) -> Added:
 def versions(store: Store, article_id: str, *, limit: int, stories: bool) -> FindResult:
     """``storytrace find --id``: every stored version of a stored article.
 
-    The article is looked up here and handed to ``find`` as an Article, never as the
-    string: ``find`` reads a string that is not a stored id as a *file path*, which
-    over HTTP would let a caller make the server read any file it can.
-
     Raises:
         NotFound: no stored article has this id.
     """
-    return _versions_of(store, store.get(article_id), limit=limit, stories=stories)
+    return store.find_id(article_id, limit=limit, include=_relations(stories))
 
 
 def _versions_of(store: Store, article: Article, *, limit: int, stories: bool) -> FindResult:
-    include = VERSION_RELATIONS + (STORY_RELATIONS if stories else ())
-    return store.find(article, limit=limit, include=include)
+    return store.find(article, limit=limit, include=_relations(stories))
+
+
+def _relations(stories: bool) -> tuple[str, ...]:
+    """The relations listed: versions, and reports of the same event when ``stories``."""
+    return VERSION_RELATIONS + (STORY_RELATIONS if stories else ())
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ Why this shape:
   (every reader would wait for every other), each thread opens its **own** store on
   first use and keeps it (``threading.local``); SQLite in WAL mode lets those
   connections read side by side, and ``PRAGMA data_version`` (see
-  ``Store.vector_index``) tells each one when another connection wrote.
+  ``Repository.vector_index``) tells each one when another connection wrote.
 - **Writes go through one thread** (an executor of one worker): adds are queued and
   run one after another, so the server never has two writers of its own competing
   for the store's writer lock, and a slow add never holds up reads. The store's
@@ -29,7 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
-from ..store import Store
+from ..corpus import Store
 
 T = TypeVar("T")
 

@@ -26,12 +26,12 @@ Layout (rowid = the article's integer key, used by every index):
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import StoreError
+from .db import atomic, now
 
 STORE_ID = 0x53545254
 """``application_id`` of a storytrace store ("STRT")."""
@@ -90,7 +90,7 @@ def _m001_initial(db: sqlite3.Connection) -> None:
 
 
 def _m002_stories(db: sqlite3.Connection) -> None:
-    """Stories (``storytrace.store.stories``): evidence and its document frequencies,
+    """Stories (``storytrace.stories``): evidence and its document frequencies,
     candidate links with P(same event), verified edges, and each article's story and
     strong-link component."""
     _run_script(
@@ -199,12 +199,10 @@ def migrate(db: sqlite3.Connection, path: str) -> int:
     for number, (name, run) in enumerate(MIGRATIONS, start=1):
         if number <= version:
             continue
-        db.execute("BEGIN IMMEDIATE")
-        # another process may have migrated while we waited for the write lock
-        if schema_version(db, path) >= number:
-            db.execute("COMMIT")
-            continue
-        try:
+        with atomic(db):
+            # another process may have migrated while we waited for the write lock
+            if schema_version(db, path) >= number:
+                continue
             if number == 1:
                 db.execute(f"PRAGMA application_id = {STORE_ID}")
                 db.execute(
@@ -212,15 +210,8 @@ def migrate(db: sqlite3.Connection, path: str) -> int:
                     "(name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
                 )
             run(db)
-            db.execute(
-                "INSERT INTO migrations (name, applied_at) VALUES (?, ?)",
-                (name, dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
-            )
+            db.execute("INSERT INTO migrations (name, applied_at) VALUES (?, ?)", (name, now()))
             db.execute(f"PRAGMA user_version = {number}")
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
         applied += 1
     if applied:
         # put the new header (application_id) into the file itself now, so that other

@@ -1,27 +1,10 @@
 """Nearest document vectors: a small protocol, an HNSW backend (usearch) and an exact one.
 
-The database keeps every document vector (``doc_vectors``), so the index file beside it
-is derived data: it can be missing, behind (a crash between a batch commit and the index
-save) or deleted, and ``storytrace reindex`` rebuilds it. ``IndexState`` says which, by
-comparing the index's size and largest key with the table's.
-
-Backends (``open_index(kind, ...)``):
-
-``usearch``
-    HNSW graph (usearch, cosine, vectors kept as float16): about 7 ms a query (p95) at
-    100,000 vectors here, a file that loads in 0.2 s, 150 s to build from scratch.
-    Approximate: on the bench store's real lead vectors its recall@20 against exact
-    search is 0.70 at usearch's default search breadth and 0.87 at ours (256), because
-    the corpus is dense with near-ties; the versions ``find`` looks for stand out more
-    (95-98% of planted rewrites and translations in the first 21), and ``find``'s other
-    candidate sources catch most of the rest.
-``exact``
-    A float32 matrix and one matrix-vector product: no build cost, exact, 26 ms a query
-    (p50, one thread) at 100,000 vectors, 2 KB of memory per article. Reducing the
-    vectors with PCA first was no way out: to 192 dimensions it kept recall@20 at 0.89
-    and still cost 12 ms.
-
-``bench/vector_index.py`` measures both on real document vectors (build, query, recall).
+``usearch`` (HNSW, approximate, milliseconds a query at 100,000 vectors) is the default;
+``exact`` (one matrix-vector product, no build cost) is there for small stores and for
+measuring recall. The index file is derived from the ``doc_vectors`` table
+(``vector_file``); ``IndexState`` says whether it matches. Figures and what was tried:
+``docs/store.md``; ``bench/vector_index.py`` measures both backends.
 """
 
 from __future__ import annotations

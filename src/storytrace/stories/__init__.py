@@ -1,5 +1,5 @@
-"""Stories: the value types of a story (``model``) and the stage that keeps a store's
-stories up to date (``update``)."""
+"""Stories: the value types of a story (``model``), the stage that keeps a store's stories
+up to date (``update``) and reading them back (``load``)."""
 
 from __future__ import annotations
 
