@@ -132,7 +132,7 @@ def test_to_dict_is_the_json_contract(seed: Comparison) -> None:
     for pair in data["pairs"]:
         assert set(pair) >= {"a", "b", "kind", "similarity", "changes"}
         for change in pair["changes"]:
-            assert set(change) == {"type", "a", "b"}
+            assert set(change) == {"type", "a", "b", "subtype"}
     json.dumps(data)
 
 
