@@ -151,7 +151,8 @@ def cross_validate(d: dict[str, np.ndarray], folds: int) -> dict[str, list[float
         w, t = fit_decision(d, train)
         results["storytrace"].append(float(np.mean(decide(d, test, w, t) == y_te)))
         ws = fit_statement(d, train, w_all)
-        guess = d["identical"][test] | (statement_logits(d, test, w_all, ws) > 0)
+        far = d["statement"][test][:, STATEMENT_FEATURES.index("number_far")] > 0
+        guess = d["identical"][test] | ((statement_logits(d, test, w_all, ws) > 0) & ~far)
         results["same_statement"].append(float(np.mean(guess == y_te)))
     return results
 

@@ -814,4 +814,17 @@ def fact_changes(
     changes += _framing(a, b, code)
     if not cross_lingual:
         changes += _claims(a, b, code)
-    return tuple(changes)
+    return tuple(_without_restated(changes))
+
+
+def _without_restated(changes: list[Change]) -> list[Change]:
+    """Drop a source swap that a name change already reports: "Peskov said" -> "Lavrov
+    said" is one change of name, not also one of attribution."""
+    names = [c for c in changes if c.type == "name"]
+
+    def restated(c: Change) -> bool:
+        return c.type == "attribution" and any(
+            n.a and n.b and c.a and c.b and n.a in c.a and n.b in c.b for n in names
+        )
+
+    return [c for c in changes if not restated(c)]

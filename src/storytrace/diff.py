@@ -109,6 +109,8 @@ STATEMENT_FEATURES: tuple[str, ...] = (
     "names",
     "negation",
     "number",
+    "number_far",
+    "number_one_side",
     "date",
     "name",
     "quote",
@@ -118,8 +120,9 @@ STATEMENT_FEATURES: tuple[str, ...] = (
 """Features of ``same_statement``: the aligner's probability (as a logit); the stemmed
 substance words' Jaccard, the smaller and larger share of each side said by the other;
 the log length ratio; the Dice of stemmed bigrams; the share of capitalised words on one
-side only; a negation on one side only; then which typed changes were found (number,
-date, name, quote of substance, hedge or modal, and any other)."""
+side only; a negation on one side only; then which typed changes were found (a number
+replaced, one replaced by a distant one, a number on one side only, date, name, quote
+of substance, hedge or modal, and any other)."""
 
 
 def statement_features(
@@ -147,7 +150,9 @@ def statement_features(
             2 * len(ba & bb) / (len(ba) + len(bb)) if ba or bb else 1.0,
             len(ca ^ cb) / len(ca | cb) if ca | cb else 0.0,
             float(bool((set(wa) ^ set(wb)) & NEGATIONS)),
-            float("number" in types),
+            float(any(c.type == "number" and c.a and c.b for c in changes)),
+            float(any(_far_apart(c) for c in changes)),
+            float(any(c.type == "number" and not (c.a and c.b) for c in changes)),
             float("date" in types),
             float("name" in types or "claim" in types),
             float(substance_quote),
@@ -155,6 +160,28 @@ def statement_features(
             float(bool(types - {"number", "date", "name", "claim", "quote", "hedge"})),
         ]
     )
+
+
+_FAR = 0.2
+"""A number replaced by one more than this share away ("40,000" -> "4,000") changes the
+statement whatever else the two sides share (``same_statement`` is then False)."""
+
+
+def _value(text: str) -> float | None:
+    digits = re.sub(r"[^\d.]", "", text.replace(",", ""))
+    try:
+        return float(digits)
+    except ValueError:
+        return None
+
+
+def _far_apart(change: Change) -> bool:
+    if change.type != "number" or not change.a or not change.b:
+        return False
+    x, y = _value(change.a), _value(change.b)
+    if x is None or y is None or max(abs(x), abs(y)) == 0:
+        return False
+    return abs(x - y) / max(abs(x), abs(y)) > _FAR
 
 
 def _bigrams(tokens: list[str], lang: str) -> set[tuple[str, str]]:
@@ -178,6 +205,8 @@ def _statement_models() -> dict[str, tuple[float, np.ndarray]]:
 
 def same_statement(features: np.ndarray, *, encoder: str | None = None) -> bool:
     """The ``same_statement`` decision for one unit's ``statement_features``."""
+    if features[STATEMENT_FEATURES.index("number_far")] > 0:
+        return False  # a number replaced by a distant one: another statement (``_FAR``)
     models = _statement_models()
     family = (encoder or "use").split(":", 1)[0]
     bias, weights = models.get(encoder or "", models.get(family, models["generic"]))
