@@ -1,13 +1,17 @@
 """The sentence decision on MSRP train, by cross-validation; fits ``models/similarity-*.json``.
 
-storytrace calls two sentences a paraphrase when ``diff`` would align them as identical or
-reworded: the texts are identical, or the similarity model says "same statement"
-(p > 0.5) and no typed fact change (number, date, name, quote, hedge, attribution,
-framing) separates them. This script measures exactly that decision with k-fold
-cross-validation on MSRP train, next to the plain cosine-threshold baseline.
+Two decisions are measured. ``same_statement`` (what ``diff`` reports on every aligned
+unit with both sides, ``models/same_statement.json``): a logistic model over
+``diff.STATEMENT_FEATURES``, whose first feature (the similarity model's logit) is refitted
+inside each fold. And the older one, which calls two sentences a paraphrase when ``diff``
+would align them as identical or reworded: the texts are identical, or the similarity
+model says "same statement" (p > 0.5) and no typed fact change (number, date, name,
+quote, hedge, attribution, framing, claim) separates them. This script measures both
+with k-fold cross-validation on MSRP train, next to the plain cosine-threshold baseline.
 
     python bench/msrp_sentence_decision.py --encoder use          # table
     python bench/msrp_sentence_decision.py --encoder use --write  # refit, write the model
+    python bench/msrp_sentence_decision.py --encoder use --write-statement  # same_statement
 
 The logistic weights are fitted on pairs with no detected fact change (where the label is
 about wording alone), and the decision threshold is folded into the bias so that the
@@ -31,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import datasets
 from storytrace import errors, from_text
 from storytrace.changes import fact_changes
-from storytrace.diff import normalise_text
+from storytrace.diff import STATEMENT_FEATURES, normalise_text, statement_features
 from storytrace.encode import get_encoder
 from storytrace.logistic import LogisticModel, Provenance, sha256_files
 from storytrace.similarity import FEATURES, UnitSimilarity, similarity_model
@@ -123,13 +127,14 @@ def featurize(encoder_name: str, limit: int | None) -> dict[str, np.ndarray]:
     vectors = encoder.encode(texts)
     t_encode = time.perf_counter() - t0
     index = {t: k for k, t in enumerate(texts)}
-    feats, labels, changed, identical = [], [], [], []
+    feats, labels, changed, identical, statement = [], [], [], [], []
     for pair, (a, b) in zip(pairs, articles, strict=True):
         labels.append(pair.label)
         if a is None or b is None:
             feats.append(np.zeros(len(FEATURES)))
             changed.append(True)
             identical.append(False)
+            statement.append(np.zeros(len(STATEMENT_FEATURES)))
             continue
         sim = UnitSimilarity(
             a=a.sentences,
@@ -140,8 +145,11 @@ def featurize(encoder_name: str, limit: int | None) -> dict[str, np.ndarray]:
             cross_lingual=False,
         )
         feats.append(sim.features(range(len(a.sentences)), range(len(b.sentences))))
-        changed.append(bool(fact_changes(a.sentences, b.sentences, cross_lingual=False)))
+        changes = fact_changes(a.sentences, b.sentences, cross_lingual=False)
+        changed.append(bool(changes))
         identical.append(normalise_text(a.body) == normalise_text(b.body))
+        # the logit column is filled per fold, from the similarity model fitted there
+        statement.append(statement_features(a.body, b.body, changes, 0.5, "en"))
     print(
         f"read {len(pairs)} pairs in {t_read:.1f}s; encoded {len(texts)} sentences with "
         f"{encoder.name} in {t_encode:.1f}s ({1000 * t_encode / max(len(texts), 1):.2f} ms each)"
@@ -153,6 +161,7 @@ def featurize(encoder_name: str, limit: int | None) -> dict[str, np.ndarray]:
         "changed": np.array(changed),
         "identical": np.array(identical),
         "cosine": x[:, 0],
+        "statement": np.array(statement),
     }
 
 
@@ -164,6 +173,7 @@ def cross_validate(d: dict[str, np.ndarray], folds: int) -> dict[str, list[float
         "cosine threshold": [],
         "same statement": [],
         "storytrace": [],
+        "same_statement": [],
     }
     for k in range(folds):
         test = parts[k]
@@ -177,7 +187,29 @@ def cross_validate(d: dict[str, np.ndarray], folds: int) -> dict[str, list[float
         results["same statement"].append(float(np.mean((predict(w_all, d["x"][test]) > t) == y_te)))
         w, t = fit_decision(d, train)
         results["storytrace"].append(float(np.mean(decide(d, test, w, t) == y_te)))
+        ws = fit_statement(d, train, w_all)
+        far = d["statement"][test][:, STATEMENT_FEATURES.index("number_far")] > 0
+        guess = d["identical"][test] | ((statement_logits(d, test, w_all, ws) > 0) & ~far)
+        results["same_statement"].append(float(np.mean(guess == y_te)))
     return results
+
+
+def _with_logit(d: dict[str, np.ndarray], idx: np.ndarray, w_sim: np.ndarray) -> np.ndarray:
+    """The statement features of ``idx`` with the logit of the similarity model ``w_sim``."""
+    x = d["statement"][idx].copy()
+    x[:, 0] = np.clip(w_sim[0] + d["x"][idx] @ w_sim[1:], -9.2, 9.2)
+    return x
+
+
+def fit_statement(d: dict[str, np.ndarray], idx: np.ndarray, w_sim: np.ndarray) -> np.ndarray:
+    """``same_statement``: a logistic model over ``STATEMENT_FEATURES``, threshold 0.5."""
+    return fit_logistic(_with_logit(d, idx, w_sim), d["y"][idx], l2=1.0)
+
+
+def statement_logits(
+    d: dict[str, np.ndarray], idx: np.ndarray, w_sim: np.ndarray, w: np.ndarray
+) -> np.ndarray:
+    return np.asarray(w[0] + _with_logit(d, idx, w_sim) @ w[1:])
 
 
 def fit_decision(d: dict[str, np.ndarray], idx: np.ndarray) -> tuple[np.ndarray, float]:
@@ -200,6 +232,11 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--write", action="store_true", help="store the fitted weights")
+    parser.add_argument(
+        "--write-statement",
+        action="store_true",
+        help="store the same_statement weights (fitted on all of MSRP train)",
+    )
     args = parser.parse_args()
     d = featurize(args.encoder, args.limit)
     results = cross_validate(d, args.folds)
@@ -233,7 +270,37 @@ def main() -> None:
             "or p > t and no typed fact change) most accurate is folded into the bias; that "
             f"decision's CV accuracy: {np.mean(results['storytrace']):.4f}.",
         )
+    if args.write_statement:
+        write_statement(d, args.encoder, float(np.mean(results["same_statement"])), args.folds)
     print(f"storytrace_accuracy={np.mean(results['storytrace']):.4f}")
+    print(f"same_statement_accuracy={np.mean(results['same_statement']):.4f}")
+
+
+def write_statement(
+    d: dict[str, np.ndarray], encoder_name: str, accuracy: float, folds: int
+) -> None:
+    """Fit ``same_statement`` on all of MSRP train, with the logit of the shipped
+    similarity model (what ``diff`` computes), and write ``same_statement-<encoder>``
+    (and ``same_statement-generic`` from ``use``: the encoders never fitted)."""
+    everything = np.arange(len(d["y"]))
+    name = get_encoder(encoder_name).name
+    model = similarity_model(name)
+    w_sim = np.r_[model.bias, np.asarray(model.weights)]
+    w = fit_statement(d, everything, w_sim)
+    for target in [name] + (["generic"] if name == "use" else []):
+        write_model(
+            f"same_statement-{target}",
+            STATEMENT_FEATURES,
+            w,
+            digits=4,
+            data=f"MSRP train (msr_paraphrase_train.txt), {len(d['y'])} sentence pairs",
+            files=[datasets.SHARED_DATA / datasets.MSRP_TRAIN],
+            metric=f"accuracy of same_statement (decision at 0.5), {folds}-fold CV on MSRP train",
+            value=accuracy,
+            notes="Logistic regression, L2 1.0; the first feature is the logit of the "
+            f"encoder's similarity model. Fitted with the {name} encoder"
+            + ("; 'generic' (encoders never fitted) copies it." if target == "generic" else "."),
+        )
 
 
 if __name__ == "__main__":

@@ -64,6 +64,21 @@ def test_seed_reports_both_officials_quotes_as_reworded(seed: Comparison) -> Non
     assert "They [Witkoff and Kushner" in starts
 
 
+def test_seed_reports_what_a_reader_finds(seed: Comparison) -> None:
+    typed = [(c.type, c.subtype, c.a, c.b) for p in seed.pairs for c in p.changes]
+    assert ("framing", "qualifier", "the Ukrainian Donbas", "Donbas") in typed
+    assert ("framing", "scare_quotes", '"demilitarized zone"', "demilitarized zone") in typed
+    attribution = [(s, a, b) for t, s, a, b in typed if t == "attribution"]
+    assert ("changed", "an interviewer for The Wall Street Journal", "The Wall Street Journal") in (
+        attribution
+    )
+    assert ("claim", "object", "support it", "support Zelenskyy") in typed
+    # the two officials' quotations are reworded, not changed in substance
+    assert {s for t, s, *_ in typed if t == "quote"} == {"wording"}
+    # every unit with both sides says whether it makes the same statement
+    assert all((p.same_statement is None) == (not (p.a and p.b)) for p in seed.pairs)
+
+
 def test_seed_dates_percent_and_names_are_not_changes(seed: Comparison) -> None:
     assert changes_of(seed, "date") == []
     assert not any("80" in (a or "") + (b or "") for a, b in changes_of(seed, "number"))
@@ -131,9 +146,9 @@ def test_to_dict_is_the_json_contract(seed: Comparison) -> None:
     assert set(data["relation"]) >= {"label", "score", "direction"}
     assert set(data["coverage"]) == {"a", "b"}
     for pair in data["pairs"]:
-        assert set(pair) >= {"a", "b", "kind", "similarity", "changes"}
+        assert set(pair) >= {"a", "b", "kind", "similarity", "changes", "same_statement"}
         for change in pair["changes"]:
-            assert set(change) == {"type", "a", "b"}
+            assert set(change) == {"type", "a", "b", "subtype"}
     json.dumps(data)
 
 

@@ -134,8 +134,17 @@ def test_relative_dates(text: str, iso: str) -> None:
     assert [(d.iso, d.relative) for d in dates] == [(iso, True)]
 
 
-def test_relative_dates_need_an_anchor() -> None:
-    assert one("He spoke yesterday, on Monday and last week.").dates == ()
+def test_relative_dates_without_a_publication_date_keep_their_offset() -> None:
+    # a weekday is a weekday of some week (ISO 8601 truncated "-W-1"), "yesterday" and
+    # "last week" an offset from the unknown publication date (ISO 8601 durations)
+    dates = one("He spoke yesterday, on Monday and last week.").dates
+    assert [(d.text, d.iso, d.relative) for d in dates] == [
+        ("yesterday", "-P1D", True),
+        ("Monday", "-W-1", True),
+        ("last week", "-P1W", True),
+    ]
+    assert one("He was fired last Thursday.").dates[0].iso == "-W-4"
+    # "the day before" needs a date to count from
     assert one("He spoke the day before.").dates == ()
 
 

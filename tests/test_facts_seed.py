@@ -148,10 +148,19 @@ def test_allegedly_twice_in_a(a: tuple[Sentence, ...], b: tuple[Sentence, ...]) 
 
 
 def test_framing_only_in_a(a: tuple[Sentence, ...], b: tuple[Sentence, ...]) -> None:
-    assert [(f.text, f.key) for f in _all(a, "framing")] == [
-        ("the aggressor country", "aggressor country")
-    ]
-    assert _all(b, "framing") == []
+    terms = [(f.text, f.key) for f in _all(a, "framing") if not f.key.startswith("scare")]
+    assert terms == [("the aggressor country", "aggressor country")]
+    assert [f for f in _all(b, "framing") if not f.key.startswith("scare")] == []
+
+
+def test_scare_quotes_are_framing(a: tuple[Sentence, ...], b: tuple[Sentence, ...]) -> None:
+    # a quotes "demilitarized zone" twice and "free economic zone" once; b keeps only the
+    # second sentence's quotes (its first mention is plain)
+    scare_a = [f.key for f in _all(a, "framing") if f.key.startswith("scare_quotes:")]
+    scare_b = [f.key for f in _all(b, "framing") if f.key.startswith("scare_quotes:")]
+    assert scare_a.count("scare_quotes:demilitarized zone") == 2
+    assert scare_b.count("scare_quotes:demilitarized zone") == 1
+    assert "scare_quotes:free economic zone" in scare_b
 
 
 def test_names(a: tuple[Sentence, ...], b: tuple[Sentence, ...]) -> None:

@@ -28,7 +28,9 @@ from typing import Literal
 
 import numpy as np
 
+from .model import Sentence
 from .similarity import UnitSimilarity
+from .wording import words
 
 UnitKind = Literal["match", "moved", "dropped", "added"]
 
@@ -77,7 +79,7 @@ def align(sim: UnitSimilarity, *, options: AlignOptions | None = None) -> list[U
     n, m = len(sim.a), len(sim.b)
     p = sim.matrix()
     units = _monotonic(sim, p, opts)
-    units = _fill_gaps(units, p, opts)
+    units = _fill_gaps(units, p, opts, sim)
     used_a = {i for u in units for i in u.a}
     used_b = {j for u in units for j in u.b}
     units.extend(_moved(p, used_a, used_b, opts))
@@ -144,8 +146,15 @@ def _monotonic(sim: UnitSimilarity, p: np.ndarray, opts: AlignOptions) -> list[U
     return units
 
 
-def _fill_gaps(units: list[Unit], p: np.ndarray, opts: AlignOptions) -> list[Unit]:
+def _fill_gaps(
+    units: list[Unit], p: np.ndarray, opts: AlignOptions, sim: UnitSimilarity | None = None
+) -> list[Unit]:
     """Take 1:1 pairs inside the gaps between matched units (see the module docstring).
+
+    A pair left over in a gap is also taken, whatever its score, when both sentences
+    quote someone inside the same frame (the words outside the quotation marks mostly
+    the same: 'The US ambassador, Richard Norland, said "..."'): a quotation reworded
+    from end to end is one changed statement, not a dropped and an added one.
 
     Only between versions of one text: when the programme matched less than
     ``gap_min_coverage`` of the shorter side, the two are at most reports of the same
@@ -170,6 +179,17 @@ def _fill_gaps(units: list[Unit], p: np.ndarray, opts: AlignOptions) -> list[Uni
             score = float(gap[i, j])
             if score > opts.gap_threshold and int(np.argmax(gap[:, j])) == i:
                 filled.append(Unit((a0 + i,), (b0 + j,), "match", score))
+        if sim is not None:
+            taken_a = {u.a[0] for u in filled if a0 <= u.a[0] < a1}
+            taken_b = {u.b[0] for u in filled if b0 <= u.b[0] < b1}
+            for i in range(a0, a1):
+                for j in range(b0, b1):
+                    if i in taken_a or j in taken_b:
+                        continue
+                    if _same_quote_frame(sim.a[i], sim.b[j]):
+                        taken_a.add(i)
+                        taken_b.add(j)
+                        filled.append(Unit((i,), (j,), "match", float(p[i, j])))
     # keep the order monotonic: a gap may yield crossing pairs, keep the first of each
     filled.sort(key=lambda u: (u.a[0], u.b[0]))
     out: list[Unit] = []
@@ -178,6 +198,31 @@ def _fill_gaps(units: list[Unit], p: np.ndarray, opts: AlignOptions) -> list[Uni
             continue
         out.append(unit)
     return out
+
+
+_FRAME_SHARE = 0.6
+"""Share of the words outside the quotation marks two sentences must have in common
+(Jaccard) to be one quotation frame."""
+
+
+def _same_quote_frame(a: Sentence, b: Sentence) -> bool:
+    """Both sentences quote someone, and the words around the quotations agree."""
+    if not a.facts.quotes or not b.facts.quotes:
+        return False
+    frame_a, frame_b = _frame_words(a), _frame_words(b)
+    union = frame_a | frame_b
+    return (
+        len(frame_a) >= 2
+        and len(frame_b) >= 2
+        and len(frame_a & frame_b) / len(union) >= (_FRAME_SHARE)
+    )
+
+
+def _frame_words(sentence: Sentence) -> frozenset[str]:
+    text = sentence.text
+    for quote in sorted(sentence.facts.quotes, key=lambda q: -q.start):
+        text = text[: quote.start] + " " + text[quote.end :]
+    return frozenset(words(text))
 
 
 def _merge_probability(
@@ -212,9 +257,34 @@ def _merge_probability(
             sim.contained("b", j, rows_a) < opts.part_containment
         ):
             return None
+    # a sentence with a better counterpart outside the unit (one related on its own)
+    # belongs there, not here
+    # ('"We\'re not aware of anything," he said.' next to the statement it echoes)
+    n, m = len(prob), len(prob[0])
+    for i in rows_a:
+        inside = max(prob[i][j] for j in rows_b)
+        if any(prob[i][j] > max(inside, opts.part_threshold) for j in range(m) if j not in rows_b):
+            return None
+    for j in rows_b:
+        inside = max(prob[i][j] for i in rows_a)
+        if any(prob[i][j] > max(inside, opts.part_threshold) for i in range(n) if i not in rows_a):
+            return None
     key = (i0, j0, di, dj)
     if key not in cache:
         cache[key] = sim.score(range(i0, i0 + di), range(j0, j0 + dj))
+    # the merged statement must explain the other side better than its best pair alone,
+    # unless every other sentence of it is said by the other side (a fragment split off:
+    # "Leaders from Germany, France and the United Kingdom are also expected to
+    # participate."); a short sentence of its own ('"What happens next?" she asked.')
+    # is not absorbed into its neighbour's unit
+    best = max(((i, j) for i in rows_a for j in rows_b), key=lambda ij: prob[ij[0]][ij[1]])
+    if cache[key] <= prob[best[0]][best[1]]:
+        for i in rows_a:
+            if i != best[0] and sim.contained("a", i, rows_b) < opts.part_containment:
+                return None
+        for j in rows_b:
+            if j != best[1] and sim.contained("b", j, rows_a) < opts.part_containment:
+                return None
     return cache[key]
 
 

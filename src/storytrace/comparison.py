@@ -90,7 +90,12 @@ def _compare(
     )
     units = _align.align(sim, options=align_options)
     pairs = _diff.label(
-        units, art_a.sentences, art_b.sentences, cross_lingual=cross_lingual, lang=art_a.lang
+        units,
+        art_a.sentences,
+        art_b.sentences,
+        cross_lingual=cross_lingual,
+        lang=art_a.lang,
+        encoder=enc.name,
     )
     features = _relate.document_features(art_a, art_b, pairs, _relate.document_cosine(va, vb))
     relation = _relate.judge(art_a, art_b, pairs, features, options=relate_options)

@@ -106,6 +106,8 @@ class DateMention:
 
     ``iso`` is ``YYYY-MM-DD`` when the day is known, ``YYYY-MM`` or ``YYYY`` otherwise.
     ``relative`` is True when it was resolved from a relative phrase ("the day before").
+    Without a publication date, a weekday takes the ISO 8601 truncated form ``-W-5`` (a
+    Friday) and "yesterday" / "last week" their offset as a duration (``-P1D``, ``-P1W``).
     """
 
     text: str
@@ -254,8 +256,9 @@ PairKind = Literal["identical", "reworded", "changed", "moved", "added", "droppe
 
 PAIR_KINDS: tuple[PairKind, ...] = ("identical", "reworded", "changed", "moved", "added", "dropped")
 
-ChangeType = Literal["number", "date", "name", "quote", "hedge", "attribution", "framing"]
-"""The type of a fact difference inside an aligned unit."""
+ChangeType = Literal["number", "date", "name", "quote", "hedge", "attribution", "framing", "claim"]
+"""The type of a fact difference inside an aligned unit. ``claim``: what the statement
+is about changed (its object or agent: "will support it" -> "would support Zelenskyy")."""
 
 RelationLabel = Literal[
     "duplicate", "light_edit", "rewrite", "translation", "same_story", "related", "unrelated"
@@ -277,11 +280,19 @@ Direction = Literal["a_to_b", "b_to_a", "unknown"]
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    """One typed fact difference: what A says and what B says instead (None: absent)."""
+    """One typed fact difference: what A says and what B says instead (None: absent).
+
+    ``subtype`` narrows the type where it helps a reader: date (weekday, day, month,
+    year, relative), name (person, organization, place), quote (wording: the quoted words
+    differ, the statement is the same; substance: it says something else), attribution
+    (changed, named_to_anonymous, anonymous_to_named), framing (term, qualifier,
+    scare_quotes), number (qualifier: "more than 50" -> "fewer than 50"), claim (object).
+    """
 
     type: ChangeType
     a: str | None
     b: str | None
+    subtype: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,6 +308,9 @@ class AlignedPair:
     kind: PairKind
     similarity: float
     changes: tuple[Change, ...] = ()
+    same_statement: bool | None = None
+    """Whether the two sides make the same statement, as a careful reader would judge
+    (MSRP's "paraphrase"), whatever typed changes were found; None without both sides."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -83,6 +83,11 @@ def substance(text: str, lang: str = "en") -> frozenset[str]:
     return frozenset(_stem(code, word) for word in kept)
 
 
+def stem(word: str, lang: str = "en") -> str:
+    """One casefolded word's Snowball stem ("declaring" -> "declar")."""
+    return _stem(lang.split("-")[0], word)
+
+
 @functools.lru_cache(maxsize=262_144)
 def _stem(lang: str, word: str) -> str:
     """One word's stem, memoised: Snowball in pure Python costs ~0.2 ms a word, and news

@@ -11,6 +11,8 @@ one core. The rules for each kind of fact are documented in its module:
 - ``quotes``      quotations (five words or more, or with a speaker) and their speakers
 - ``attribution`` "X said", "according to X", "citing X"; anonymous sources
 - ``hedges``      hedges ("allegedly", "may", "expected to") and loaded framing
+- ``quotes.scare_quotes``  quoted terms that are no quotation ('the "protesters"'),
+                  listed with the framing (key ``scare_quotes:<words>``)
 
 Article-level context flows forward through the sentences: the last explicit date (for
 "the day before"), the last person named (for "he said"), and the names capitalised
@@ -30,10 +32,13 @@ from .hedges import find_framing, find_hedges
 from .lexicon import load
 from .names import Evidence, find_names, fold_key, is_headline, refine_kinds, same_entity
 from .numbers import find_numbers
-from .quotes import find_quotes
+from .quotes import find_quotes, scare_quotes
 from .tokens import quote_spans, tokenize
 
 __all__ = ["extract", "fold_key", "same_date", "same_entity"]
+
+_SCARE_MAX_WORDS = 4
+"""A quoted span of at most this many words with no speaker is a scare quote or title."""
 
 
 def extract(
@@ -82,6 +87,8 @@ def extract(
         quotes = find_quotes(text, qspans, found, lex, last_person, names)
         hedges = find_hedges(text, lex, date_spans)
         framing = find_framing(text, lex, date_spans)
+        framing += scare_quotes(text, qspans, quotes, _SCARE_MAX_WORDS)
+        framing.sort(key=lambda f: f.start)
         facts = Facts(
             numbers=tuple(numbers),
             dates=tuple(dates),

@@ -338,6 +338,7 @@ class _Finder:
                 or first in self.lex.anonymous_heads
                 or first in self.lex.anonymous_markers
                 or first in self.titles
+                or self._role_then_name(i, end)
             ):
                 return None
         while end >= i and toks[end].lower in self.lex.np_inner:
@@ -345,6 +346,14 @@ class _Finder:
         if end < i:
             return None
         return (i, end)
+
+    def _role_then_name(self, i: int, end: int) -> bool:
+        """ "said police spokesman John Reid": lowercase role words, then a name."""
+        for k in range(i, min(end + 1, i + 3)):
+            tok = self.toks[k]
+            if tok.lower in self.lex.anonymous_heads or tok.lower in self.titles:
+                return k + 1 <= end and self.toks[k + 1].is_cap
+        return False
 
     # --- result ----------------------------------------------------------------------
 

@@ -108,7 +108,7 @@ _DIGIT = re.compile(r"\d")
 _WORDS = re.compile(r"[^\W\d_]+")
 _ISO = re.compile(r"(?<![\w-])(\d{4})-(\d{2})-(\d{2})(?![\w-])")
 _DOTTED = re.compile(r"(?<![\w.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)")
-_YEAR = re.compile(r"(?<![\w,.])(?:1[5-9]|20)\d{2}(?![\w,]|\.\d)")
+_YEAR = re.compile(r"(?<![\w,.])(?:1[5-9]|20)\d{2}(?!\w|[,.]\d)")
 _PERCENT_AFTER = re.compile(r"\s*(?:%|percent\b|per cent\b)")
 _DIGIT_AFTER = re.compile(r"\.?\s*\d")
 _WINDOW = 30
@@ -300,7 +300,7 @@ def find_dates(text: str, lex: Lexicon, ctx: DateContext) -> list[DateMention]:
             if pats.year_cue_before.search(text, max(0, s - _WINDOW), s):
                 found.append(_Found(s, match.end(), match.group(), False, None, 4))
 
-    if pats is not None and pub is not None and not words.isdisjoint(lex.weekdays):
+    if pats is not None and not words.isdisjoint(lex.weekdays):
         for word in _WORDS.finditer(text):
             if word.group().lower() not in lex.weekdays:
                 continue
@@ -317,9 +317,11 @@ def find_dates(text: str, lex: Lexicon, ctx: DateContext) -> list[DateMention]:
                 # resolved below, in order, against the running anchor
                 found.append(_Found(match.start(), match.end(), "", True, None, 6))
                 continue
+            count = _count(match, lex)
             if pub is None:
-                continue
-            iso = _offset(pub, rel.days, rel.weeks, rel.months, rel.years, _count(match, lex))
+                iso = _duration(rel.days, rel.weeks, rel.months, rel.years, count)
+            else:
+                iso = _offset(pub, rel.days, rel.weeks, rel.months, rel.years, count)
             found.append(_Found(match.start(), match.end(), iso, True, None, 6))
 
     # keep the longest, most explicit match where matches overlap
@@ -354,7 +356,9 @@ def find_dates(text: str, lex: Lexicon, ctx: DateContext) -> list[DateMention]:
     return out
 
 
-def _weekday(text: str, p: int, pats: _Patterns, lex: Lexicon, pub: dt.date) -> _Found | None:
+def _weekday(
+    text: str, p: int, pats: _Patterns, lex: Lexicon, pub: dt.date | None
+) -> _Found | None:
     """ "on Monday" -> the nearest Monday before publication (after it for the future)."""
     match = pats.weekday.match(text, p)
     if match is None:
@@ -375,12 +379,15 @@ def _weekday(text: str, p: int, pats: _Patterns, lex: Lexicon, pub: dt.date) -> 
     else:
         future = pats.future is not None and pats.future.search(text, 0, p) is not None
         direction, strict = (1 if future else -1), False
+    start = cue_match.start("cue") if cue_match else p
+    if pub is None:
+        # ISO 8601 truncated form: "-W-5" is a Friday of some week
+        return _Found(start, match.end("w"), f"-W-{target + 1}", True, None, 5)
     ahead = (target - pub.weekday()) % 7
     delta = ahead if direction > 0 else -((pub.weekday() - target) % 7)
     if strict and delta == 0:
         delta = 7 * direction
     d = pub + dt.timedelta(days=delta)
-    start = cue_match.start("cue") if cue_match else p
     return _Found(start, match.end("w"), d.isoformat(), True, None, 5)
 
 
@@ -400,6 +407,21 @@ def _count(match: re.Match[str], lex: Lexicon) -> int:
     if raw.isdigit():
         return int(raw)
     return lex.date_number_words.get(raw, 1)
+
+
+def _duration(
+    days: int, weeks: int | None, months: int | None, years: int | None, count: int
+) -> str:
+    """The offset from an unknown publication date as an ISO 8601 duration ("-P1D")."""
+    if years is not None:
+        amount, unit = years * count, "Y"
+    elif months is not None:
+        amount, unit = months * count, "M"
+    elif weeks is not None:
+        amount, unit = weeks * count, "W"
+    else:
+        amount, unit = days * count, "D"
+    return f"{'-' if amount < 0 else ''}P{abs(amount)}{unit}"
 
 
 def _offset(

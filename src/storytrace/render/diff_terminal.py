@@ -182,6 +182,7 @@ def _changes(view: DiffView) -> RenderableType:
     table = Table.grid(padding=(0, 2))
     table.add_column(no_wrap=True)
     table.add_column(style="magenta", no_wrap=True)
+    table.add_column(style="dim magenta", no_wrap=True)
     table.add_column(ratio=1)
     table.add_column(ratio=1)
     table.add_column(no_wrap=True, style="dim")
@@ -190,6 +191,7 @@ def _changes(view: DiffView) -> RenderableType:
             table.add_row(
                 "",
                 change_type if n == 0 else "",
+                item.change.subtype or "",
                 Text("a: ").append_text(_quoted(item.change.a)),
                 Text("b: ").append_text(_quoted(item.change.b)),
                 f"({locate(item.a_at, item.b_at)})",
@@ -276,6 +278,8 @@ def _styled(fragments: Sequence[Fragment], side: Side, row: Row) -> Text:
 def _change_line(item: ChangeView) -> Text:
     line = Text()
     line.append(item.change.type, style="magenta")
+    if item.change.subtype:
+        line.append(f" ({item.change.subtype})", style="dim magenta")
     line.append(": ")
     line.append_text(_quoted(item.change.a, CHANGE_TEXT_LIMIT))
     line.append(" → ")

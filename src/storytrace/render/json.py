@@ -91,7 +91,10 @@ def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
                 "b": list(p.b),
                 "kind": p.kind,
                 "similarity": p.similarity,
-                "changes": [{"type": c.type, "a": c.a, "b": c.b} for c in p.changes],
+                "changes": [
+                    {"type": c.type, "a": c.a, "b": c.b, "subtype": c.subtype} for c in p.changes
+                ],
+                "same_statement": p.same_statement,
             }
             for p in comparison.pairs
         ],
