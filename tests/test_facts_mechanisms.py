@@ -318,6 +318,16 @@ def test_same_entity() -> None:
     assert same_entity(full, initial)
     assert not same_entity(full, other)
     assert not same_entity(city, george)
+    spelt = Name("Zelenskiy", "zelenskiy", "person", 0, 9)
+    assert same_entity(short, spelt)  # one name spelt two ways
+    wsj = Name("Wall Street Journal", "wall street journal", "organization", 0, 19)
+    wsje = Name(
+        "The Wall Street Journal Europe", "wall street journal europe", "organization", 0, 30
+    )
+    siemens = Name("Siemens AG", "siemens ag", "organization", 0, 10)
+    bosch = Name("Bosch GmbH", "bosch gmbh", "organization", 0, 10)
+    assert same_entity(wsj, wsje)
+    assert not same_entity(siemens, bosch)
 
 
 # --- quotes --------------------------------------------------------------------------

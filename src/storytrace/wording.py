@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from typing import Any
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -107,4 +108,13 @@ def capitalised(text: str) -> frozenset[str]:
         w.casefold()
         for w in _WORD.findall(text)
         if len(w) > 1 and w[0].isupper() and w[1:].islower()
+    )
+
+
+def holds_run(long: Sequence[str], short: Sequence[str]) -> bool:
+    """``short`` is a run of consecutive words inside the longer ``long``."""
+    if len(short) >= len(long):
+        return False
+    return any(
+        list(long[k : k + len(short)]) == list(short) for k in range(len(long) - len(short) + 1)
     )

@@ -30,7 +30,8 @@ from ..model import Facts, Name, Sentence
 from .dates import DateContext, find_dates, same_date
 from .hedges import find_framing, find_hedges
 from .lexicon import load
-from .names import Evidence, find_names, fold_key, is_headline, refine_kinds, same_entity
+from .name_keys import fold_key, same_entity
+from .names import Evidence, find_names, is_headline, refine_kinds
 from .numbers import find_numbers
 from .quotes import find_quotes, scare_quotes
 from .tokens import quote_spans, tokenize

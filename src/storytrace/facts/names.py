@@ -32,13 +32,13 @@ matches a surname mention with the full name ("Zelensky" ~ "Volodymyr Zelenskyy"
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from ..model import Name, NameKind
 from .lexicon import Lexicon, basic_fold
+from .name_keys import fold_key, strip_possessive
 from .tokens import Token
 
 _QUANTITY_AFTER = re.compile(
@@ -46,13 +46,8 @@ _QUANTITY_AFTER = re.compile(
 )
 _WORD_AFTER = re.compile(r"\s*([^\W\d_]+)")
 _HYPHENS = re.compile(r"[-‐]")
-_POSSESSIVE = re.compile(r"['’][sS]$")
 _INITIAL = re.compile(r"^[A-Z]$")
 _DIGITS = re.compile(r"^\d{1,4}[A-Za-z]?$")
-_TRANSLIT_ENDINGS = (
-    (re.compile(r"(?:skyy|skyi|skiy|skii|ski)$"), "sky"),
-    (re.compile(r"(?:yy|iy|ii|yi|ij)$"), "y"),
-)
 
 
 class _Tok(NamedTuple):
@@ -101,7 +96,7 @@ class Evidence:
                 if not tok.is_cap:
                     continue
                 if not tok.initial:
-                    caps.add(_strip_possessive(tok.text))
+                    caps.add(strip_possessive(tok.text))
                 elif (
                     i + 1 < len(tokens)
                     and tokens[i + 1].is_cap
@@ -125,64 +120,6 @@ def is_headline(tokens: tuple[Token, ...]) -> bool:
     return len(words) >= 4 and words.count(True) >= 0.75 * len(words)
 
 
-def _strip_possessive(text: str) -> str:
-    return _POSSESSIVE.sub("", text)
-
-
-def _translit(word: str) -> str:
-    """Fold transliteration variants of one non-lexicon word (conservative on purpose)."""
-    if len(word) < 4 or not word.isalpha():
-        return word
-    word = word.replace("kh", "h")
-    for pattern, repl in _TRANSLIT_ENDINGS:
-        new = pattern.sub(repl, word)
-        if new != word:
-            return new
-    return word
-
-
-@functools.lru_cache(maxsize=16384)
-def _fold_key_cached(text: str, lang: str) -> str:
-    from .lexicon import load
-
-    lex = load(lang)
-    base = basic_fold(_strip_possessive(text))
-    if base in lex.aliases:
-        return lex.aliases[base]
-    if lex.known_kinds.get(base) in ("place", "organization"):
-        return base
-    fixed = ("place", "organization")
-    words = [w if lex.known_kinds.get(w) in fixed else _translit(w) for w in base.split()]
-    folded = " ".join(words)
-    return lex.aliases.get(folded, folded)
-
-
-def fold_key(text: str, lex: Lexicon) -> str:
-    """The alias-folded key of a name ("Zelenskyy's" -> "zelensky", "U.S." -> "united states")."""
-    return _fold_key_cached(text, lex.lang)
-
-
-def same_entity(a: Name, b: Name) -> bool:
-    """True when two name mentions refer to the same entity, as far as cheap rules can tell.
-
-    Equal keys always match. Beyond that, a one-word mention matches a person's full name
-    when it equals the surname ("Zelensky" ~ "Volodymyr Zelenskyy"), and two full names
-    match when surnames agree and first names agree or one is an initial ("V. Zelensky").
-    Places and organisations match by key only: "Washington" the city and "George
-    Washington" the person must not merge.
-    """
-    if a.key == b.key:
-        return True
-    if a.kind in ("place", "organization") or b.kind in ("place", "organization"):
-        return False
-    wa, wb = a.key.split(), b.key.split()
-    if not wa or not wb or wa[-1] != wb[-1]:
-        return False
-    if len(wa) == 1 or len(wb) == 1:
-        return "person" in (a.kind, b.kind)
-    return wa[0][0] == wb[0][0] and (len(wa[0]) == 1 or len(wb[0]) == 1 or wa[0] == wb[0])
-
-
 def _split_compound(tok: Token, lex: Lexicon) -> list[_Tok]:
     """Split a hyphenated compound into the parts that can be names.
 
@@ -192,7 +129,7 @@ def _split_compound(tok: Token, lex: Lexicon) -> list[_Tok]:
     raw = tok.text
     if "-" not in raw and "'" not in raw and "’" not in raw and "‐" not in raw:
         return [_Tok(raw, tok.start, tok.end, tok.initial)]
-    text = _strip_possessive(raw)
+    text = strip_possessive(raw)
     closed = text != raw
     if "-" not in text and "‐" not in text:
         return [_Tok(text, tok.start, tok.start + len(text), tok.initial, closed_right=closed)]
@@ -563,7 +500,7 @@ class _Finder:
         return last in self.lex.org_suffix_cues or last in self.lex.place_suffix_cues
 
     def _has_evidence(self, tok: _Tok | Token) -> bool:
-        text = _strip_possessive(tok.text)
+        text = strip_possessive(tok.text)
         return (
             text in self.ev.capitalised
             or basic_fold(text) in self.lex.known_kinds
