@@ -40,12 +40,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..model import Change, Sentence
-from .attribution import _attributions
-from .claims import _claims
-from .framing import SCARE_PREFIX, _framing, _hedges
-from .names import _names
-from .numbers import _dates, _numbers, is_measure
-from .quotes import _quotes
+from .attribution import attribution_changes
+from .claims import claim_changes
+from .framing import SCARE_PREFIX, framing_changes, hedge_changes
+from .names import name_changes
+from .numbers import date_changes, is_measure, number_changes
+from .quotes import quote_changes
 
 __all__ = ["SCARE_PREFIX", "fact_changes", "is_measure"]
 
@@ -60,17 +60,17 @@ def fact_changes(
     """Every typed fact difference between two runs of sentences (see the module doc)."""
     changes: list[Change] = []
     code = (lang or "en").split("-")[0]
-    changes += _numbers(a, b, code)
-    changes += _dates(a, b)
-    changes += _names(a, b, cross_lingual=cross_lingual)
+    changes += number_changes(a, b, code)
+    changes += date_changes(a, b)
+    changes += name_changes(a, b, cross_lingual=cross_lingual)
     if not cross_lingual:
         # Quoted words always differ across languages; comparing them says nothing.
-        changes += _quotes(a, b, code)
-    changes += _hedges(a, b)
-    changes += _attributions(a, b, cross_lingual=cross_lingual)
-    changes += _framing(a, b, code)
+        changes += quote_changes(a, b, code)
+    changes += hedge_changes(a, b)
+    changes += attribution_changes(a, b, cross_lingual=cross_lingual)
+    changes += framing_changes(a, b, code)
     if not cross_lingual:
-        changes += _claims(a, b, code)
+        changes += claim_changes(a, b, code)
     return tuple(_without_restated(changes))
 
 

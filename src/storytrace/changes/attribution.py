@@ -52,7 +52,7 @@ def _sources(run: Sequence[Sentence]) -> _Sources:
     return _Sources(named, unresolved, anonymous, name_text)
 
 
-def _attributions(
+def attribution_changes(
     a: Sequence[Sentence], b: Sequence[Sentence], *, cross_lingual: bool
 ) -> list[Change]:
     """A named source that became anonymous or another source, or the reverse.

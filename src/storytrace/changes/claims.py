@@ -10,7 +10,7 @@ from ..wording import stem, stopwords
 from .common import NAME_CONTEXT, change_words
 
 
-def _claims(a: Sequence[Sentence], b: Sequence[Sentence], lang: str) -> list[Change]:
+def claim_changes(a: Sequence[Sentence], b: Sequence[Sentence], lang: str) -> list[Change]:
     """What a statement is about changed: a thing referred to by a pronoun on one side is
     a named person or organisation on the other, after the same verb ("they will support
     it" -> "they would support Zelenskyy"). A pronoun for a person resolved to that

@@ -70,7 +70,7 @@ def _present_difference(
     return _keyed_difference(only_a, only_b, kind, subtype)
 
 
-def _hedges(a: Sequence[Sentence], b: Sequence[Sentence]) -> list[Change]:
+def hedge_changes(a: Sequence[Sentence], b: Sequence[Sentence]) -> list[Change]:
     def items(run: Sequence[Sentence]) -> list[tuple[str, str]]:
         return [(_HEDGE_CLASS.get(h.key, h.key), h.text) for s in run for h in s.facts.hedges]
 
@@ -81,7 +81,7 @@ SCARE_PREFIX = "scare_quotes:"
 """Key prefix of the scare quotes ``facts`` lists with the framing terms."""
 
 
-def _framing(a: Sequence[Sentence], b: Sequence[Sentence], lang: str) -> list[Change]:
+def framing_changes(a: Sequence[Sentence], b: Sequence[Sentence], lang: str) -> list[Change]:
     """Loaded terms added or dropped (``term``), a national or possessive qualifier of a
     place added, dropped or changed (``qualifier``: "the Ukrainian Donbas" -> "Donbas"),
     and scare quotes put around or taken off a term the other side also uses

@@ -21,7 +21,9 @@ def _context(sentence: Sentence, name: Name) -> tuple[str, str]:
     return (before[-1].casefold() if before else "", after[0].casefold() if after else "")
 
 
-def _names(a: Sequence[Sentence], b: Sequence[Sentence], *, cross_lingual: bool) -> list[Change]:
+def name_changes(
+    a: Sequence[Sentence], b: Sequence[Sentence], *, cross_lingual: bool
+) -> list[Change]:
     """Substitutions: a name replaced by another of its kind (person, organisation, place).
 
     A name merely left out ("Axios" -> "the outlet") or added is not a change. Two people

@@ -129,7 +129,7 @@ def _qualified(sentence: Sentence, number: Number, lang: str) -> _Num:
     return _Num(number, word, table.get(word.lower()))
 
 
-def _numbers(a: Sequence[Sentence], b: Sequence[Sentence], lang: str) -> list[Change]:
+def number_changes(a: Sequence[Sentence], b: Sequence[Sentence], lang: str) -> list[Change]:
     nums_a = [_qualified(s, n, lang) for s in a for n in s.facts.numbers if not _is_year(n)]
     nums_b = [_qualified(s, n, lang) for s in b for n in s.facts.numbers if not _is_year(n)]
     left_b = list(nums_b)
@@ -176,7 +176,7 @@ def _date_items(run: Sequence[Sentence]) -> list[_Date]:
     return items
 
 
-def _dates(a: Sequence[Sentence], b: Sequence[Sentence]) -> list[Change]:
+def date_changes(a: Sequence[Sentence], b: Sequence[Sentence]) -> list[Change]:
     """Dates replaced by other dates, compared by month-day when a year is missing.
 
     A weekday counts even when the full date is unknown ("on Friday" -> "on Thursday":

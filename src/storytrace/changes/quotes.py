@@ -59,7 +59,7 @@ def _quote_words(text: str) -> list[str]:
     return re.findall(r"\w+", text.casefold())
 
 
-def _quotes(a: Sequence[Sentence], b: Sequence[Sentence], lang: str) -> list[Change]:
+def quote_changes(a: Sequence[Sentence], b: Sequence[Sentence], lang: str) -> list[Change]:
     """Quotations paired in order; every change to the quoted words is reported.
 
     ``substance`` when the quotation says something else (``_quote_differs``),
