@@ -78,3 +78,24 @@ def test_help_does_not_import_jinja() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "Usage" in out.stdout
     assert out.stderr.strip().splitlines()[-1] == "[]"
+
+
+def test_the_diff_report_names_each_change_kind_on_the_seed_pair() -> None:
+    """The typed changes' subtypes (a quotation reworded, scare quotes dropped, a place
+    qualifier dropped) are shown next to their type, as in the text output."""
+    from pathlib import Path
+
+    import storytrace
+    from storytrace.render.diff_html import comparison_to_html
+
+    seed = Path(__file__).resolve().parents[1] / "examples" / "seed-pair"
+    comparison = storytrace.compare(
+        storytrace.read(seed / "a.txt"), storytrace.read(seed / "b.txt"), encoder="lexical"
+    )
+    subtypes = {c.subtype for p in comparison.pairs for c in p.changes if c.subtype}
+    assert {"scare_quotes", "qualifier"} <= subtypes
+    parser = _Tags()
+    parser.feed(comparison_to_html(comparison))
+    text = " ".join(parser.text)
+    for subtype in subtypes:
+        assert subtype.replace("_", " ") in text
