@@ -125,3 +125,25 @@ def test_spark_engine_gives_the_local_tables(
     assert report.articles == len(table(local_out, "articles"))
     for name in TABLES:
         assert table(tmp_path, name) == table(local_out, name), name
+
+
+def test_import_gives_a_store_that_finds_and_tells_stories(
+    corpus: list[Path], local_out: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "imported.db"
+    result = CliRunner().invoke(app, ["import", str(local_out), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    with Store(tmp_path / "added.db", options=StoreOptions(index="exact")) as added:
+        added.add(corpus)
+        expected = [(s.id, [a.id for a in s.articles], len(s.edges)) for s in added.stories()]
+        copy = added.find(added.get("4_1ecbplus"))
+    with Store(db, create=False) as store:
+        assert len(store) == len(table(local_out, "articles"))
+        stories = [(s.id, [a.id for a in s.articles], len(s.edges)) for s in store.stories()]
+        assert stories == expected
+        found = store.find_id("4_1ecbplus")
+        assert [v.id for v in found.versions] == [v.id for v in copy.versions]
+        assert any(v.id == "4_2ecbplus" for v in found.versions)
+    again = CliRunner().invoke(app, ["import", str(local_out), "--db", str(db)])
+    assert again.exit_code == 2
+    assert "import into a new --db" in again.output

@@ -573,6 +573,22 @@ def batch(
         raise typer.Exit(2)
 
 
+@app.command("import")
+def import_(
+    folder: Annotated[Path, typer.Argument(help="The --out folder of a batch.")],
+    db: DbOption = Path("storytrace.db"),
+) -> None:
+    """Load a batch's tables into a new store, for find, stories, story and serve."""
+    from .batch.importer import import_batch
+
+    with handled():
+        done = import_batch(folder, db)
+        stdout.print(
+            f"{escape(str(db))}: imported {done.articles:,} article(s), {done.edges:,} "
+            f"verified pair(s), {done.stories:,} stor(ies)"
+        )
+
+
 def main() -> None:
     """Console entry point: run the app, turning any StorytraceError into one line."""
     try:

@@ -13,12 +13,13 @@ import shutil
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
+from .._blas import one_blas_thread
 from ..errors import ConfigError, MissingDependency
 from ..events import CorpusStats, decode_evidence
 from ..keys import Keyer
@@ -28,6 +29,8 @@ from ..stories.update import CHUNK
 from . import BatchOptions, BatchReport
 from . import stages as st
 from .tables import TABLES, ColumnType
+
+T = TypeVar("T")
 
 _KEYERS: dict[st.BatchSettings, Keyer] = {}
 """One Keyer per worker process (the encoder loads once per Python worker)."""
@@ -96,6 +99,13 @@ def _partitions(files: list[str]) -> int:
     return max(2, min(200, size // (32 << 20) + 1))
 
 
+def _single(make: Callable[[], Iterable[T]]) -> Iterator[T]:
+    """A task's rows computed with BLAS on one thread, as the local engine and the store
+    compute them: a threaded matrix product may round differently."""
+    with one_blas_thread():
+        yield from make()
+
+
 def _keyer(settings: st.BatchSettings) -> Keyer:
     keyer = _KEYERS.get(settings)
     if keyer is None:
@@ -162,7 +172,11 @@ def _run(
     start = time.perf_counter()
     read = (
         sc.parallelize(list(enumerate(files)), max(1, len(files)))
-        .flatMap(lambda task: st.read_file(task[0], task[1], _keyer(settings), read_options))
+        .flatMap(
+            lambda task: _single(
+                lambda: st.read_file(task[0], task[1], _keyer(settings), read_options)
+            )
+        )
         .persist(StorageLevel.MEMORY_AND_DISK)
     )
     raw = frame("articles", read.filter(lambda r: r.get("kind") == "article"))
@@ -202,7 +216,7 @@ def _run(
     shared = sc.broadcast((seqs, vectors))
     chunks = (len(kept) + CHUNK - 1) // CHUNK
     triples = sc.parallelize(range(chunks), max(1, chunks)).flatMap(
-        lambda c: st.story_neighbours(shared.value[0], shared.value[1], c)
+        lambda c: _single(lambda: st.story_neighbours(shared.value[0], shared.value[1], c))
     )
     pairs = (
         spark.createDataFrame(triples, "a long, b long, cosine double")
@@ -256,7 +270,9 @@ def _run(
     ).join(side.withColumnsRenamed({"seq": "b", "evidence": "ev_b", "lang": "lang_b"}), "b")
     scored = (
         joined.repartition(partitions, "a")
-        .rdd.mapPartitions(lambda rows: st.score_links(list(_rows(rows)), stats.value))
+        .rdd.mapPartitions(
+            lambda rows: _single(lambda: st.score_links(list(_rows(rows)), stats.value))
+        )
         .persist(StorageLevel.MEMORY_AND_DISK)
     )
     story_verify = spark.createDataFrame(
@@ -274,7 +290,9 @@ def _run(
     )
     encoder = settings.encoder
     verdicts = todo.rdd.mapPartitions(
-        lambda rows: (v for r in _rows(rows) if (v := st.verify(r, encoder)) is not None)
+        lambda rows: _single(
+            lambda: (v for r in _rows(rows) if (v := st.verify(r, encoder)) is not None)
+        )
     )
     versions = write("versions", frame("versions", verdicts).orderBy("a", "b"))
     certain = [
@@ -311,7 +329,7 @@ def _run(
         links.rdd.map(lambda r: (owner.value.get(r["a"]), (int(r["a"]), int(r["b"]), r["p"])))
         .filter(lambda kv: kv[0] is not None and owner.value.get(kv[1][1]) == kv[0])
         .groupByKey()
-        .flatMap(lambda kv: st.cluster_component(sorted(kv[1])).items())
+        .flatMap(lambda kv: _single(lambda: st.cluster_component(sorted(kv[1])).items()))
     )
     assigned = spark.createDataFrame(stories, "seq long, story_seq long")
     ids = articles.select("seq", "id")

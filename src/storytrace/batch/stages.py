@@ -36,6 +36,7 @@ from ..keys import Keyer, KeySettings
 from ..model import Article
 from ..options import ReadOptions
 from ..pipeline import analyze
+from ..store.db import from_f16, to_f16
 from ..store.records import article_from_record, article_to_record
 from ..store.vectors import ExactIndex
 from ..stories.model import DERIVED
@@ -103,6 +104,12 @@ def read_file(index: int, path: str, keyer: Keyer, options: ReadOptions) -> Iter
     """Every article of one input file as an ``articles`` row with its keys (``kind``
     "article"), and every bad record as an ``errors`` row (``kind`` "error")."""
     base = index << SEQ_BITS
+    # the encoder's sentence cache hands a sentence seen before the vector computed in
+    # another batch (equal to an ulp): each file starts from an empty one, so its vectors
+    # do not depend on which files the same process read before
+    cache = getattr(keyer.encoder, "cache", None)
+    if cache is not None:
+        cache.clear()
     batch: list[tuple[int, Article]] = []
     for n, item in enumerate(iter_raw(path, options)):
         seq = base | n
@@ -183,8 +190,9 @@ def dedup(rows: Iterable[Row]) -> tuple[list[Row], list[Row]]:
 
 
 def vector_of(row: Row) -> NDArray[np.float32]:
-    """An article row's lead vector."""
-    return np.frombuffer(row["vector"], dtype="<f4").astype(np.float32)
+    """An article row's lead vector at the store's precision: a store keeps document
+    vectors as float16 and links stories on those, so the batch does too."""
+    return from_f16(to_f16(np.frombuffer(row["vector"], dtype="<f4")))
 
 
 def story_neighbours(
