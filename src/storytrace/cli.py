@@ -531,6 +531,64 @@ def serve(
         run_server(options, announce=lambda line: stderr.print(escape(line)))
 
 
+@app.command()
+def batch(
+    sources: Annotated[list[Path], typer.Argument(help="Files or folders (walked recursively).")],
+    out: Annotated[Path, typer.Option("--out", help="Folder of the Parquet tables.")],
+    engine: Annotated[
+        str, typer.Option("--engine", help="local (one process) or spark (the spark extra).")
+    ] = "local",
+    master: Annotated[
+        str | None, typer.Option("--master", help="Spark master URL, e.g. local[2].")
+    ] = None,
+    encoder: Annotated[
+        str | None, typer.Option("--encoder", "-e", help="Document-vector encoder (default: use).")
+    ] = None,
+    input_format: AddInputFormatOption = None,
+    max_size: MaxSizeOption = _DEFAULT_SIZE,
+) -> None:
+    """Versions and stories of a whole corpus as Parquet tables (docs/batch.md)."""
+    from .batch import BatchOptions, default_settings, run_batch
+
+    options = read_options(input_format, max_size, False)
+    with handled():
+        batch_options = BatchOptions(
+            engine=engine,  # type: ignore[arg-type]  # checked by BatchOptions
+            master=master,
+            settings=default_settings(encoder),
+            read_options=options,
+        )
+        done = run_batch(
+            sources,
+            out,
+            batch_options,
+            on_stage=lambda stage, seconds: stderr.print(f"{stage}: {seconds:.1f} s"),
+        )
+        stdout.print(
+            f"{escape(str(out))}: {done.articles:,} article(s), {done.verified:,} verified "
+            f"pair(s), {done.stories:,} stor(ies); {done.errors:,} error(s), "
+            f"{done.duplicates:,} duplicate(s) (engine {done.engine})"
+        )
+    if done.errors:
+        raise typer.Exit(2)
+
+
+@app.command("import")
+def import_(
+    folder: Annotated[Path, typer.Argument(help="The --out folder of a batch.")],
+    db: DbOption = Path("storytrace.db"),
+) -> None:
+    """Load a batch's tables into a new store, for find, stories, story and serve."""
+    from .batch.importer import import_batch
+
+    with handled():
+        done = import_batch(folder, db)
+        stdout.print(
+            f"{escape(str(db))}: imported {done.articles:,} article(s), {done.edges:,} "
+            f"verified pair(s), {done.stories:,} stor(ies)"
+        )
+
+
 def main() -> None:
     """Console entry point: run the app, turning any StorytraceError into one line."""
     try:

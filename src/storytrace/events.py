@@ -172,8 +172,11 @@ def _unit(weights: dict[str, float]) -> dict[str, float]:
     (within-topic pair AUC 0.914 either way); UCI headlines go from ARI 0.23 to 0.33."""
     if not weights:
         return {}
-    mean = sum(weights.values()) / len(weights)
-    norm = math.sqrt(sum(w * w for w in weights.values()) + mean * mean)
+    # fsum: exactly rounded whatever the order of the keys, which follows the string
+    # hash seed of the process; a plain sum made P(same event) differ by an ulp between
+    # two processes (a Spark worker and the driver) on the same articles
+    mean = math.fsum(weights.values()) / len(weights)
+    norm = math.sqrt(math.fsum(w * w for w in weights.values()) + mean * mean)
     return {k: w / norm for k, w in weights.items()}
 
 

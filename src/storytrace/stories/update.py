@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .. import cluster as _cluster
 from .. import events as _events
@@ -85,14 +86,13 @@ def update_stories(
         return report
     stats = repo.stories.corpus_stats()
     index, _ = repo.vector_index()
-    pairs, cosines = _pairs(_neighbours(repo, index, todo))
+    pairs, cosines = link_pairs(_neighbours(repo, index, todo))
     probabilities = _probabilities(repo, pairs, stats)
     languages = _languages(repo, pairs)
     to_verify = [
         (a, b)
         for (a, b), p, cosine in zip(pairs, probabilities, cosines, strict=True)
-        if (cosine >= VERIFY_COSINE and p >= VERIFY_MIN_P)
-        or (cosine >= VERIFY_COSINE_ACROSS and languages[a] != languages[b])
+        if worth_verifying(p, cosine, languages[a], languages[b])
     ]
     verdicts = _verify(repo, to_verify)
     report.verified = len(verdicts)
@@ -145,14 +145,32 @@ def _neighbours(
         out.update({r: [] for r in chunk if r not in vectors})
         if not ready:
             continue
-        queries = np.stack([vectors[r] for r in ready])
-        found = index.search_many(queries, STORY_K * 2 + 1, expansion=SEARCH_EXPANSION)
-        for rowid, hits in zip(ready, found, strict=True):
-            out[rowid] = [(k, c) for k, c in hits if k < rowid][:STORY_K]
+        out.update(earlier_neighbours(index, ready, np.stack([vectors[r] for r in ready])))
     return out
 
 
-def _pairs(
+def earlier_neighbours(
+    index: VectorIndex, rows: list[int], queries: NDArray[np.float32]
+) -> dict[int, list[tuple[int, float]]]:
+    """The ``STORY_K`` nearest lead vectors of each row among the rows before it: one
+    ``search_many`` over ``queries`` (the rows' vectors, in order). The batch engines
+    call it on the same chunks of ``CHUNK`` rows, so their neighbours are these."""
+    found = index.search_many(queries, STORY_K * 2 + 1, expansion=SEARCH_EXPANSION)
+    return {
+        rowid: [(k, c) for k, c in hits if k < rowid][:STORY_K]
+        for rowid, hits in zip(rows, found, strict=True)
+    }
+
+
+def worth_verifying(p: float, cosine: float, lang_a: str | None, lang_b: str | None) -> bool:
+    """Whether a story link is verified with ``compare`` (``VERIFY_COSINE``,
+    ``VERIFY_MIN_P``, ``VERIFY_COSINE_ACROSS``)."""
+    return (cosine >= VERIFY_COSINE and p >= VERIFY_MIN_P) or (
+        cosine >= VERIFY_COSINE_ACROSS and lang_a != lang_b
+    )
+
+
+def link_pairs(
     neighbours: dict[int, list[tuple[int, float]]],
 ) -> tuple[list[tuple[int, int]], list[float]]:
     """Distinct (earlier, later) row pairs with their lead cosine."""
@@ -204,4 +222,11 @@ def _verify(repo: Repository, pairs: list[tuple[int, int]]) -> list[EdgeRow]:
     return out
 
 
-__all__ = ["StoriesReport", "backfill_evidence", "update_stories"]
+__all__ = [
+    "StoriesReport",
+    "backfill_evidence",
+    "earlier_neighbours",
+    "link_pairs",
+    "update_stories",
+    "worth_verifying",
+]

@@ -1,0 +1,346 @@
+"""The Spark engine: the batch stages as Spark jobs, each Python step through ``stages``.
+
+Reading and keys run one task per input file, the story neighbours one task per
+``CHUNK`` of articles, link scoring and ``compare`` per partition of pairs, the clustering
+one task per strong-link component; grouping, dedup and joins are Spark SQL. Components
+are found on the driver from the collected strong links (``docs/batch.md``: limits).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
+
+from .._blas import one_blas_thread
+from ..errors import ConfigError, MissingDependency
+from ..events import CorpusStats, decode_evidence
+from ..keys import Keyer
+from ..options import ReadOptions
+from ..stories.model import DERIVED
+from ..stories.update import CHUNK
+from . import stages as st
+from .options import BatchOptions, BatchReport
+from .tables import TABLES, ColumnType
+
+T = TypeVar("T")
+
+_KEYERS: dict[st.BatchSettings, Keyer] = {}
+"""One Keyer per worker process (the encoder loads once per Python worker)."""
+
+
+def run_spark(
+    inputs: Sequence[str | Path],
+    out: Path,
+    settings: st.BatchSettings,
+    options: BatchOptions,
+    *,
+    on_stage: Callable[[str, float], None] | None = None,
+) -> BatchReport:
+    """Run every stage over ``inputs`` on Spark and write the tables under ``out``."""
+    files, walk_errors = st.input_files(inputs)
+    spark = session(options.master, options.shuffle_partitions or _partitions(files))
+    try:
+        return _run(spark, files, walk_errors, out, settings, options, on_stage)
+    finally:
+        spark.stop()
+
+
+def session(master: str | None, partitions: int) -> Any:
+    """A Spark session for a batch: workers run this Python, small jobs stay small.
+
+    Raises:
+        MissingDependency: pyspark is not installed.
+        ConfigError: no Java to run Spark with.
+    """
+    try:
+        from pyspark import SparkConf
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise MissingDependency("batch --engine spark", "spark", "pyspark") from None
+    if not os.environ.get("JAVA_HOME") and shutil.which("java") is None:
+        raise ConfigError(
+            "--engine spark needs Java 17 or later (none on PATH and no JAVA_HOME); "
+            "install a JDK (e.g. apt-get install openjdk-17-jre-headless) or use --engine local"
+        )
+    # workers start `python3` from PATH otherwise: another interpreter, without storytrace
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    conf = SparkConf()
+    builder = SparkSession.builder.appName("storytrace batch")
+    if master is not None:
+        builder = builder.master(master)
+    elif not conf.contains("spark.master"):
+        builder = builder.master("local[*]")
+    return (
+        builder.config("spark.sql.shuffle.partitions", str(partitions))
+        .config("spark.default.parallelism", str(partitions))
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .getOrCreate()
+    )
+
+
+def _partitions(files: list[str]) -> int:
+    """Shuffle partitions from the input size: one per 32 MB, 2 to 200 (Spark's default
+    200 makes a small job crawl)."""
+    size = 0
+    for path in files:
+        try:
+            size += os.path.getsize(path)
+        except OSError:
+            continue
+    return max(2, min(200, size // (32 << 20) + 1))
+
+
+def _single(make: Callable[[], Iterable[T]]) -> Iterator[T]:
+    """A task's rows computed with BLAS on one thread, as the local engine and the store
+    compute them: a threaded matrix product may round differently."""
+    with one_blas_thread():
+        yield from make()
+
+
+def _keyer(settings: st.BatchSettings) -> Keyer:
+    keyer = _KEYERS.get(settings)
+    if keyer is None:
+        keyer = _KEYERS[settings] = Keyer(settings)
+    return keyer
+
+
+def _schema(name: str) -> Any:
+    from pyspark.sql import types as t
+
+    kinds: dict[ColumnType, Any] = {
+        "long": t.LongType(),
+        "double": t.DoubleType(),
+        "string": t.StringType(),
+        "binary": t.BinaryType(),
+        "longs": t.ArrayType(t.LongType(), containsNull=False),
+    }
+    return t.StructType([t.StructField(c, kinds[k], True) for c, k in TABLES[name]])
+
+
+def _tuple(name: str) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    columns = [c for c, _ in TABLES[name]]
+    return lambda row: tuple(row.get(c) for c in columns)
+
+
+def _rows(df: Any) -> Iterator[dict[str, Any]]:
+    """Rows as dicts with bytes (Spark hands binary columns over as bytearray)."""
+    for row in df:
+        yield {k: bytes(v) if isinstance(v, bytearray) else v for k, v in row.asDict().items()}
+
+
+def _run(
+    spark: Any,
+    files: list[str],
+    walk_errors: list[Any],
+    out: Path,
+    settings: st.BatchSettings,
+    options: BatchOptions,
+    on_stage: Callable[[str, float], None] | None,
+) -> BatchReport:
+    from pyspark import StorageLevel
+    from pyspark.sql import Window
+    from pyspark.sql import functions as f
+
+    sc = spark.sparkContext
+    report = BatchReport(engine="spark", inputs=len(files))
+    read_options = options.read_options or ReadOptions()
+    partitions = int(spark.conf.get("spark.sql.shuffle.partitions"))
+
+    def frame(name: str, rdd: Any) -> Any:
+        return spark.createDataFrame(rdd.map(_tuple(name)), _schema(name))
+
+    def write(name: str, df: Any) -> Any:
+        df.write.mode("overwrite").parquet(str(out / name))
+        return spark.read.parquet(str(out / name))
+
+    def done(stage: str, start: float) -> float:
+        now = report.timed(stage, start)
+        if on_stage is not None:
+            on_stage(stage, report.seconds[stage])
+        return now
+
+    # --- articles: read, analyse and key every article, one task per file; dedup in SQL
+    start = time.perf_counter()
+    read = (
+        sc.parallelize(list(enumerate(files)), max(1, len(files)))
+        .flatMap(
+            lambda task: _single(
+                lambda: st.read_file(task[0], task[1], _keyer(settings), read_options)
+            )
+        )
+        .persist(StorageLevel.MEMORY_AND_DISK)
+    )
+    raw = frame("articles", read.filter(lambda r: r.get("kind") == "article"))
+    failed = frame("errors", read.filter(lambda r: r.get("kind") != "article"))
+    by_key = Window.partitionBy("store_key").orderBy("seq")
+    ranked = raw.withColumn("n", f.row_number().over(by_key)).withColumn(
+        "kept_id", f.first("id").over(by_key)
+    )
+    by_id = Window.partitionBy("id").orderBy("seq")
+    unique = ranked.filter("n = 1").withColumn("m", f.row_number().over(by_id))
+    columns = [c for c, _ in TABLES["articles"]]
+    articles = write("articles", unique.filter("m = 1").select(*columns).orderBy("seq"))
+    duplicates = ranked.filter("n > 1").rdd.map(
+        lambda r: st.refused(r.asDict(), r["kept_id"], "duplicate")
+    )
+    clashes = unique.filter("m > 1").rdd.map(lambda r: st.refused(r.asDict(), None, "id"))
+    walked = sc.parallelize([st.error_row(-1 - n, err) for n, err in enumerate(walk_errors)], 1)
+    errors = failed.unionByName(frame("errors", duplicates.union(clashes).union(walked)))
+    errors = write("errors", errors.orderBy("seq"))
+    read.unpersist()
+    kinds = dict(errors.groupBy("kind").count().collect())
+    report.duplicates = int(kinds.get("duplicate", 0))
+    report.errors = int(kinds.get("error", 0))
+    start = done("articles", start)
+
+    # --- candidates: story neighbours per chunk of CHUNK articles; LSH buckets in SQL
+    kept = [(int(r["seq"]), bytes(r["vector"])) for r in articles.select("seq", "vector").collect()]
+    kept.sort()
+    report.articles = len(kept)
+    seqs = np.array([s for s, _ in kept], dtype=np.int64)
+    dim = _keyer(settings).encoder.dim
+    vectors = (
+        np.stack([st.vector_of({"vector": v}) for _, v in kept])
+        if kept
+        else np.zeros((0, dim), np.float32)
+    )
+    shared = sc.broadcast((seqs, vectors))
+    chunks = (len(kept) + CHUNK - 1) // CHUNK
+    triples = sc.parallelize(range(chunks), max(1, chunks)).flatMap(
+        lambda c: _single(lambda: st.story_neighbours(shared.value[0], shared.value[1], c))
+    )
+    pairs = (
+        spark.createDataFrame(triples, "a long, b long, cosine double")
+        .groupBy("a", "b")
+        .agg(f.max("cosine").alias("cosine"))
+    )
+    bands = articles.select("seq", f.posexplode("bands").alias("band", "hash"))
+    sizes = bands.groupBy("band", "hash").agg(
+        f.count("*").alias("size"), f.min("seq").alias("first")
+    )
+    report.largest_bucket = int(sizes.agg(f.max("size")).collect()[0][0] or 0)
+    members = bands.join(sizes.filter("size > 1"), ["band", "hash"])
+    small = (
+        members.filter(f.col("size") <= st.MAX_BUCKET)
+        .groupBy("band", "hash")
+        .agg(f.collect_list("seq").alias("bucket"))
+        .rdd.flatMap(lambda r: st.lsh_pairs(r["bucket"]))
+    )
+    # an oversized bucket: star edges from its first article, never collected in one list
+    star = (
+        members.filter(f.col("size") > st.MAX_BUCKET)
+        .filter(f.col("seq") != f.col("first"))
+        .select(f.col("first").alias("a"), f.col("seq").alias("b"))
+    )
+    signatures = articles.select("seq", "signature")
+    lsh = (
+        spark.createDataFrame(small, "a long, b long")
+        .unionByName(star)
+        .distinct()
+        .join(signatures.withColumnsRenamed({"seq": "a", "signature": "sig_a"}), "a")
+        .join(signatures.withColumnsRenamed({"seq": "b", "signature": "sig_b"}), "b")
+        .rdd.filter(lambda r: st.textual(r["sig_a"], r["sig_b"]))
+        .map(lambda r: (r["a"], r["b"], "lsh"))
+    )
+    lsh_df = spark.createDataFrame(lsh, "a long, b long, found_by string").persist()
+    report.lsh_pairs = lsh_df.count()
+    start = done("candidates", start)
+
+    # --- links: P(same event) per partition at the corpus's frequencies; compare
+    df = (
+        articles.select("evidence")
+        .rdd.flatMap(lambda r: decode_evidence(bytes(r["evidence"])).all_keys())
+        .map(lambda k: (k, 1))
+        .reduceByKey(lambda x, y: x + y)
+        .collectAsMap()
+    )
+    stats = sc.broadcast(CorpusStats(documents=len(kept), df=Counter(df)))
+    side = articles.select("seq", "evidence", "lang")
+    joined = pairs.join(
+        side.withColumnsRenamed({"seq": "a", "evidence": "ev_a", "lang": "lang_a"}), "a"
+    ).join(side.withColumnsRenamed({"seq": "b", "evidence": "ev_b", "lang": "lang_b"}), "b")
+    scored = (
+        joined.repartition(partitions, "a")
+        .rdd.mapPartitions(
+            lambda rows: _single(lambda: st.score_links(list(_rows(rows)), stats.value))
+        )
+        .persist(StorageLevel.MEMORY_AND_DISK)
+    )
+    story_verify = spark.createDataFrame(
+        scored.filter(lambda r: r["verify"]).map(lambda r: (r["a"], r["b"], "story")),
+        "a long, b long, found_by string",
+    )
+    records = articles.select("seq", "record")
+    todo = (
+        story_verify.unionByName(lsh_df)
+        .groupBy("a", "b")
+        .agg(f.concat_ws(",", f.sort_array(f.collect_set("found_by"))).alias("found_by"))
+        .join(records.withColumnsRenamed({"seq": "a", "record": "rec_a"}), "a")
+        .join(records.withColumnsRenamed({"seq": "b", "record": "rec_b"}), "b")
+        .repartition(partitions, "a", "b")
+    )
+    encoder = settings.encoder
+    verdicts = todo.rdd.mapPartitions(
+        lambda rows: _single(
+            lambda: (v for r in _rows(rows) if (v := st.verify(r, encoder)) is not None)
+        )
+    )
+    versions = write("versions", frame("versions", verdicts).orderBy("a", "b"))
+    certain = [
+        r.asDict()
+        for r in versions.filter(f.col("relation").isin(*sorted(DERIVED)))
+        .filter(f.array_contains(f.split("found_by", ","), "story"))
+        .select("a", "b", "relation", "found_by")
+        .collect()
+    ]
+    sure = sc.broadcast(certain)
+    links = write(
+        "links",
+        frame("links", scored.mapPartitions(lambda rows: st.story_links(rows, sure.value))).orderBy(
+            "a", "b"
+        ),
+    )
+    scored.unpersist()
+    lsh_df.unpersist()
+    report.links = links.count()
+    report.verified = versions.count()
+    start = done("links", start)
+
+    # --- stories: components of the collected strong links, then each component clustered
+    strong = [
+        (int(r["a"]), int(r["b"]))
+        for r in links.select("a", "b", "p").collect()
+        if st.strong(float(r["p"]))
+    ]
+    component = st.components(strong)
+    sizes_of = Counter(component.values())
+    report.largest_component = max(sizes_of.values(), default=1 if kept else 0)
+    owner = sc.broadcast(component)
+    stories = (
+        links.rdd.map(lambda r: (owner.value.get(r["a"]), (int(r["a"]), int(r["b"]), r["p"])))
+        .filter(lambda kv: kv[0] is not None and owner.value.get(kv[1][1]) == kv[0])
+        .groupByKey()
+        .flatMap(lambda kv: _single(lambda: st.cluster_component(sorted(kv[1])).items()))
+    )
+    assigned = spark.createDataFrame(stories, "seq long, story_seq long")
+    ids = articles.select("seq", "id")
+    members = (
+        ids.join(assigned, "seq", "left")
+        .withColumn("story_seq", f.coalesce("story_seq", "seq"))
+        .join(ids.withColumnsRenamed({"seq": "story_seq", "id": "story"}), "story_seq")
+        .select("seq", "id", "story")
+        .orderBy("seq")
+    )
+    members = write("stories", members)
+    report.stories = members.select("story").distinct().count()
+    done("stories", start)
+    return report

@@ -1,0 +1,77 @@
+"""The batch output: one Parquet table per stage under ``--out`` (``docs/batch.md``).
+
+Each table is a list of columns with a type name that both engines map to their own
+schema (pyarrow for ``--engine local``, Spark SQL for ``--engine spark``), so the two
+write the same files. Every id is deterministic: ``seq`` is the input's position
+(file index << ``SEQ_BITS`` | record index within the file), ``id`` the article's own.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+ColumnType = Literal["long", "double", "string", "binary", "longs"]
+
+SEQ_BITS = 32
+"""Records per input file addressable in ``seq`` (the file index takes the bits above)."""
+
+ARTICLES: tuple[tuple[str, ColumnType], ...] = (
+    ("seq", "long"),
+    ("id", "string"),
+    ("store_key", "string"),
+    ("source", "string"),
+    ("lang", "string"),
+    ("published", "string"),
+    ("title", "string"),
+    ("record", "binary"),  # store.records.article_to_record: the whole analysed Article
+    ("signature", "binary"),  # MinHash signature, little-endian uint32; null without words
+    ("bands", "longs"),  # its LSH band hashes; null with it
+    ("vector", "binary"),  # the lead's unit vector, little-endian float32
+    ("evidence", "binary"),  # events.encode_evidence
+)
+"""One row per article kept (the first of each publication and of each id, by ``seq``)."""
+
+ERRORS: tuple[tuple[str, ColumnType], ...] = (
+    ("seq", "long"),
+    ("source", "string"),
+    ("kind", "string"),  # "error" (unreadable, refused) or "duplicate" (already kept)
+    ("reason", "string"),
+)
+"""One row per input that gave no article: the same messages as ``storytrace add``."""
+
+LINKS: tuple[tuple[str, ColumnType], ...] = (
+    ("a", "long"),
+    ("b", "long"),
+    ("cosine", "double"),
+    ("p", "double"),  # P(same event); 1.0 once ``compare`` found one derived from the other
+)
+"""The story links (``a < b`` by ``seq``): each article's nearest earlier lead vectors."""
+
+VERSIONS: tuple[tuple[str, ColumnType], ...] = (
+    ("a", "long"),
+    ("b", "long"),
+    ("a_id", "string"),
+    ("b_id", "string"),
+    ("relation", "string"),
+    ("score", "double"),
+    ("direction", "string"),
+    ("confidence", "double"),
+    ("found_by", "string"),  # "story", "lsh" or "lsh,story"
+)
+"""Every verified pair with ``compare``'s relation (the store's version graph and more)."""
+
+STORIES: tuple[tuple[str, ColumnType], ...] = (
+    ("seq", "long"),
+    ("id", "string"),
+    ("story", "string"),  # the id of the story's first article
+)
+"""Story membership of every kept article."""
+
+TABLES: dict[str, tuple[tuple[str, ColumnType], ...]] = {
+    "articles": ARTICLES,
+    "errors": ERRORS,
+    "links": LINKS,
+    "versions": VERSIONS,
+    "stories": STORIES,
+}
+"""Every table, by its folder name under ``--out``."""

@@ -1,0 +1,149 @@
+"""storytrace batch: the local engine gives the store's stories and version graph, the
+Spark engine the local engine's tables exactly, bad input becomes error rows."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from storytrace.batch import BatchOptions, default_settings, run_batch
+from storytrace.batch import stages as st
+from storytrace.batch.tables import TABLES
+from storytrace.cli import app
+from storytrace.corpus import Store, StoreOptions
+from storytrace.errors import MissingDependency
+
+pq = pytest.importorskip("pyarrow.parquet", reason="storytrace batch writes Parquet (pyarrow)")
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "examples" / "ecbplus-sample" / "ecbplus-sample.jsonl"
+SEED = ROOT / "examples" / "seed-pair"
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """The ECB+ sample and the seed pair, plus a file with a copy of a sample article,
+    another article under a taken id, and a malformed line."""
+    folder = tmp_path_factory.mktemp("batch-input")
+    first = json.loads(SAMPLE.read_text(encoding="utf-8").splitlines()[0])
+    extra = folder / "extra.jsonl"
+    clash = {"id": first["id"], "text": "An entirely different report.\nIt has two lines."}
+    extra.write_text(
+        json.dumps(first) + "\n" + "{not json\n" + json.dumps(clash) + "\n", encoding="utf-8"
+    )
+    return [SAMPLE, SEED, extra]
+
+
+@pytest.fixture(scope="module")
+def local_out(corpus: list[Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("batch-local")
+    run_batch(corpus, out, BatchOptions(engine="local"))
+    return out
+
+
+def table(out: Path, name: str) -> list[dict[str, Any]]:
+    rows = pq.read_table(out / name).to_pylist()
+    return sorted(rows, key=lambda r: (r.get("seq", 0), r.get("a", 0), r.get("b", 0)))
+
+
+def test_local_batch_equals_the_store(corpus: list[Path], local_out: Path, tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db", options=StoreOptions(index="exact")) as store:
+        added = store.add(corpus)
+        store.update_stories()
+        repo = store.repository
+        assignment = repo.stories.assignments()
+        rowids = {repo.get(i).rowid: i for i in store.ids()}
+        edges = {
+            (rowids[a], rowids[b], relation, round(score, 9), direction, round(confidence, 9))
+            for a, b, relation, score, direction, confidence in repo.stories.edges_among(
+                sorted(rowids)
+            )
+        }
+    stories = {r["id"]: r["story"] for r in table(local_out, "stories")}
+    assert stories == assignment
+    assert len(set(stories.values())) < len(stories)  # some stories hold several articles
+    versions = table(local_out, "versions")
+    verified = {
+        (v["a_id"], v["b_id"], v["relation"], round(v["score"], 9), v["direction"], conf)
+        for v in versions
+        if (conf := round(v["confidence"], 9)) is not None
+        if "story" in v["found_by"].split(",")
+    }
+    assert verified == edges
+    assert any(v["found_by"] == "lsh" for v in versions)  # LSH finds versions stories miss
+    assert len(table(local_out, "articles")) == added.added
+    errors = table(local_out, "errors")
+    assert [e["kind"] for e in errors] == ["duplicate", "error", "error"]
+    assert "already stored for a different article" in errors[2]["reason"]
+    assert len(added.duplicates) == 1
+    assert len(added.failed) == 2
+
+
+def test_default_settings_are_a_new_stores() -> None:
+    settings = StoreOptions().settings()
+    assert default_settings() == st.BatchSettings.of(settings)
+
+
+def test_lsh_bucket_over_the_limit_gives_star_edges() -> None:
+    members = list(range(st.MAX_BUCKET + 5, 0, -1))
+    pairs = list(st.lsh_pairs(members))
+    assert len(pairs) == len(members) - 1
+    assert {a for a, _ in pairs} == {1}
+    assert len(list(st.lsh_pairs([3, 1, 2]))) == 3
+
+
+def test_cli_batch_reports_and_exits_2_on_bad_input(corpus: list[Path], tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["batch", *map(str, corpus[1:]), "--out", str(tmp_path)])
+    assert result.exit_code == 2, result.output
+    assert "3 article(s)" in result.output
+    assert {p.name for p in tmp_path.iterdir()} >= {*TABLES, "meta.json"}
+
+
+def test_spark_engine_missing_says_which_extra(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setitem(sys.modules, "pyspark", None)
+    with pytest.raises(MissingDependency, match=r"storytrace\[spark\]"):
+        run_batch([SEED], tmp_path, BatchOptions(engine="spark"))
+
+
+def test_spark_engine_gives_the_local_tables(
+    corpus: list[Path], local_out: Path, tmp_path: Path
+) -> None:
+    pytest.importorskip("pyspark", reason="the Spark engine needs the spark extra")
+    if shutil.which("java") is None:
+        pytest.skip("the Spark engine needs Java 17+ on PATH")
+    report = run_batch(
+        corpus, tmp_path, BatchOptions(engine="spark", master="local[2]", shuffle_partitions=2)
+    )
+    assert report.articles == len(table(local_out, "articles"))
+    for name in TABLES:
+        assert table(tmp_path, name) == table(local_out, name), name
+
+
+def test_import_gives_a_store_that_finds_and_tells_stories(
+    corpus: list[Path], local_out: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "imported.db"
+    result = CliRunner().invoke(app, ["import", str(local_out), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    with Store(tmp_path / "added.db", options=StoreOptions(index="exact")) as added:
+        added.add(corpus)
+        expected = [(s.id, [a.id for a in s.articles], len(s.edges)) for s in added.stories()]
+        copy = added.find(added.get("4_1ecbplus"))
+    with Store(db, create=False) as store:
+        assert len(store) == len(table(local_out, "articles"))
+        stories = [(s.id, [a.id for a in s.articles], len(s.edges)) for s in store.stories()]
+        assert stories == expected
+        found = store.find_id("4_1ecbplus")
+        assert [v.id for v in found.versions] == [v.id for v in copy.versions]
+        assert any(v.id == "4_2ecbplus" for v in found.versions)
+    again = CliRunner().invoke(app, ["import", str(local_out), "--db", str(db)])
+    assert again.exit_code == 2
+    assert "import into a new --db" in again.output
