@@ -50,9 +50,10 @@ def run(
     event: dict[str, str],
     split: dict[str, str],
     search: Callable[[str], FindResult],
+    every: int = 1,
 ) -> dict[str, float]:
     aps, recalls, times, dev_aps, dev_recalls, verified = [], [], [], [], [], []
-    for doc_id in event:
+    for doc_id in list(event)[::every]:
         relevant = {d for d, e in event.items() if e == event[doc_id] and d != doc_id}
         if not relevant:
             continue
@@ -86,6 +87,7 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=50, help="find --limit")
     parser.add_argument("--db", type=Path, default=None, help="reuse (or build) this store")
     parser.add_argument("--no-old", action="store_true", help="skip the old wide settings")
+    parser.add_argument("--every", type=int, default=1, help="query every n-th document only")
     args = parser.parse_args()
     docs = datasets.ecb_docs()
     if not docs:
@@ -115,6 +117,7 @@ def main() -> None:
                         event,
                         split,
                         lambda i: store.find_id(i, limit=args.limit, include=include),
+                        args.every,
                     ),
                 )
             )
@@ -139,6 +142,7 @@ def main() -> None:
                                 min_fact_weight=0.0,
                                 window_days=None,
                             ),
+                            args.every,
                         ),
                     )
                 )
