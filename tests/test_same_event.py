@@ -79,3 +79,24 @@ def test_find_stories_respects_the_limit(tmp_path: Path, limit: int) -> None:
         result = store.find_id("4_10ecb", limit=limit, include=VERSION_RELATIONS + STORY_RELATIONS)
     assert len(result.versions) == limit
     assert result.verified <= result.candidates
+
+
+def test_a_date_line_is_read_as_the_date_never_as_the_title() -> None:
+    text = (
+        "Friday, June 7, 2013\n"
+        "Hollywood's mermaid Esther Williams dies\n"
+        "Champion swimmer turned top box-office draw in 40s and 50s\n"
+        "Esther Williams, the swimming champion who became a Hollywood star, died on "
+        "Thursday at her home in Beverly Hills. She was 91.\n"
+    )
+    article = from_text(text)
+    assert article.title != "Friday, June 7, 2013"
+    assert article.published is not None
+    assert article.published.isoformat() == "2013-06-07"
+    lohan = from_text(
+        "May 2, 2013, 1:12 PM\nLawyer: Lindsay Lohan checks into rehab facility\n\n"
+        "Lindsay Lohan's attorney said Thursday the actress checked into a rehab facility.\n"
+    )
+    assert lohan.title == "Lawyer: Lindsay Lohan checks into rehab facility"
+    assert lohan.published is not None
+    assert lohan.published.isoformat() == "2013-05-02"
