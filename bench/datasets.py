@@ -76,3 +76,17 @@ def iter_lines(path: Path) -> Iterator[str]:
     with path.open(encoding="utf-8") as handle:
         for line in handle:
             yield line.rstrip("\n")
+
+
+SEMEVAL_TR_AR_DEV = Path("semeval2022_task8/tr_ar_pairs_dev.jsonl")
+"""SemEval-2022 Task 8 development pairs, Turkish and Arabic (the other half is held out)."""
+
+
+def semeval_pairs(root: Path = SHARED_DATA) -> list[dict[str, object]]:
+    """SemEval-2022 Task 8 pairs: ``title1``/``text1``, ``title2``/``text2``, their
+    languages, and the annotators' graded scores (``Overall``: 1 very similar .. 4 very
+    dissimilar)."""
+    path = root / SEMEVAL_TR_AR_DEV
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from storytrace.errors import EmptyInput, InputError, MalformedInput, TooLarge
+from storytrace.ingest.text import _is_date_line
 from storytrace.model import RawArticle
 
 ReadAll = Callable[..., tuple[list[RawArticle], list[InputError]]]
@@ -154,10 +155,16 @@ def test_the_ecbplus_corpus_reads_whole(ecb_path: Path, read_all: ReadAll) -> No
         if article.title is None:
             assert article.text == record["text"]
         else:
-            # a headline first line becomes the title, as in a plain-text file
+            # a headline first line becomes the title, as in a plain-text file; under a
+            # date line, the headline below it does and the date line stays in the text
             first, _, rest = record["text"].partition("\n")
-            assert article.title == first.strip()
-            assert article.text == rest.lstrip("\n")
+            if _is_date_line(first):
+                second, _, rest = rest.partition("\n")
+                assert article.title == second.strip()
+                assert article.text == first + "\n" + rest
+            else:
+                assert article.title == first.strip()
+                assert article.text == rest.lstrip("\n")
     assert sum(a.title is not None for a in articles) > len(articles) // 5
     assert articles[-1].source == f"{ecb_path}:{len(records)}"
 

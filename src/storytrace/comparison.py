@@ -11,7 +11,7 @@ from . import align as _align
 from . import diff as _diff
 from . import relate as _relate
 from ._blas import one_blas_thread
-from .encode import get_encoder
+from .encode import Encoder, get_encoder
 from .errors import EmptyInput
 from .model import Article, Comparison
 from .similarity import UnitSimilarity, similarity_model
@@ -97,8 +97,21 @@ def _compare(
         lang=art_a.lang,
         encoder=enc.name,
     )
-    features = _relate.document_features(art_a, art_b, pairs, _relate.document_cosine(va, vb))
-    relation = _relate.judge(art_a, art_b, pairs, features, options=relate_options)
+    features = _relate.document_features(
+        art_a,
+        art_b,
+        pairs,
+        _relate.document_cosine(va, vb),
+        title_cosine(enc, art_a, art_b, va, vb),
+    )
+    relation = _relate.judge(
+        art_a,
+        art_b,
+        pairs,
+        features,
+        options=relate_options,
+        similarity_model=_relate.story_similarity_model(enc.name),
+    )
     return Comparison(
         a=art_a,
         b=art_b,
@@ -108,3 +121,13 @@ def _compare(
         coverage_b=round(features.coverage_b, 4),
         encoder=enc.name,
     )
+
+
+def title_cosine(enc: Encoder, a: Article, b: Article, va: np.ndarray, vb: np.ndarray) -> float:
+    """Cosine of the two headlines; an untitled side stands in with its first sentence."""
+    titles = [t for t in (a.title, b.title) if t]
+    encoded = iter(enc.encode(titles)) if titles else iter(())
+    x = next(encoded) if a.title else va[0]
+    y = next(encoded) if b.title else vb[0]
+    norm = float(np.linalg.norm(x) * np.linalg.norm(y))
+    return float(x @ y) / norm if norm else 0.0

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from . import events as _events
 from .comparison import compare
 from .errors import ConfigError, EmptyInput, NotFound
 from .facts.keys import fact_keys
@@ -57,6 +58,13 @@ class FindOptions:
             rewrite or translation was the nearest lead vector every time), while the
             next neighbours are merely topical (cosine 0.6-0.8 for unrelated leads).
         max_verify: at most this many candidates are verified, best pre-score first.
+        depth: when reports of the same event are asked for (``include`` holds
+            "same_story" or "related"): candidates taken per source; None for
+            ``story_depth(limit)``, in proportion to what ``limit`` asks for. Such a
+            search verifies every candidate in the order of the event model's
+            probability, up to ``2 * depth``, and stops once ``patience`` verified
+            candidates in a row could not enter the first ``limit`` (``docs/find.md``).
+        patience: see ``depth``; None for ``story_patience(limit)``.
     """
 
     limit: int = 10
@@ -70,8 +78,14 @@ class FindOptions:
     min_cosine: float = 0.6
     min_fact_weight: float = 12.0
     max_verify: int = 20
+    depth: int | None = None
+    patience: int | None = None
 
     def __post_init__(self) -> None:
+        if self.depth is not None and self.depth < 1:
+            raise ConfigError(f"depth must be at least 1, got {self.depth}")
+        if self.patience is not None and self.patience < 1:
+            raise ConfigError(f"patience must be at least 1, got {self.patience}")
         if self.limit < 1:
             raise ConfigError(f"limit must be at least 1, got {self.limit}")
         unknown = [r for r in self.include if r not in RELATION_LABELS]
@@ -79,6 +93,33 @@ class FindOptions:
             raise ConfigError(
                 f"unknown relation {unknown[0]!r}; choose from {', '.join(RELATION_LABELS)}"
             )
+
+
+STORY_DEPTH_MIN = 40
+"""Candidates per source a same-event search takes at the least (``story_depth``)."""
+
+
+STORY_MISS = 0.5
+"""A verified candidate less likely than this to report the query's event counts as a miss
+for ``patience``, even when it is listed (as "related")."""
+
+
+def story_depth(limit: int) -> int:
+    """Candidates per source for a same-event search listing ``limit``: twice the limit,
+    at least ``STORY_DEPTH_MIN`` (ECB+: events of up to 19 reports among 772, measured in
+    ``docs/find.md``)."""
+    return max(STORY_DEPTH_MIN, 2 * limit)
+
+
+def story_patience(limit: int) -> int:
+    """Verified candidates in a row that fail to enter the first ``limit`` before a
+    same-event search stops: half the limit, at least 10."""
+    return max(10, limit // 2)
+
+
+def searches_stories(include: tuple[str, ...]) -> bool:
+    """Whether ``include`` asks for reports of the same event, not only versions."""
+    return any(r in STORY_RELATIONS for r in include)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +139,8 @@ class Version:
     jaccard: float
     cosine: float
     encoder: str
+    story_similarity: float = 0.0
+    """P(the two report the same event): 1.0 for a version (``Relation.story_similarity``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +212,10 @@ def _search(
         raise EmptyInput(article.source, "no sentences to search with")
     warnings: list[str] = []
     candidates: dict[int, _Candidate] = {}
+    stories = searches_stories(opts.include)
+    depth = (opts.depth or story_depth(opts.limit)) if stories else 0
+    vector_k = max(opts.vector_k, depth)
+    fact_k = max(opts.fact_k, depth)
 
     def candidate(row: int, source: str) -> _Candidate:
         entry = candidates.setdefault(row, _Candidate(row))
@@ -189,16 +236,27 @@ def _search(
     index, state = repo.vector_index()
     if state.status != "ok":
         warnings.append(f"{state.message}; run `storytrace reindex --db {repo.path}`")
-    for row, cosine in index.search(vector, opts.vector_k + 1):
+    for row, cosine in index.search(vector, vector_k + 1):
         if row != rowid:
             candidate(row, "vector").cosine = cosine
 
     weights = _fact_weights(repo, fact_keys(article), max_df=opts.max_fact_df, exclude=rowid)
-    for row, _ in sorted(weights.items(), key=lambda kv: -kv[1])[: opts.fact_k]:
+    for row, _ in sorted(weights.items(), key=lambda kv: -kv[1])[:fact_k]:
         candidate(row, "facts")  # its weight is filled in with every other pre-score
 
     _fill_scores(repo, candidates, signature, vector, weights)
     meta = repo.meta_of(list(candidates))
+    if stories:
+        ordered = _story_order(repo, article, rowid, candidates)
+        listed, verified = _verify_stories(repo, article, rowid, ordered, meta, opts, depth)
+        return FindResult(
+            query=article,
+            stored=rowid is not None,
+            versions=tuple(listed[: opts.limit]),
+            candidates=len(candidates),
+            verified=verified,
+            warnings=tuple(warnings),
+        )
     worth = [
         c
         for c in candidates.values()
@@ -220,6 +278,28 @@ def _search(
         verified=len(chosen),
         warnings=tuple(warnings),
     )
+
+
+def _story_order(
+    repo: Repository, article: Article, rowid: int | None, candidates: dict[int, _Candidate]
+) -> list[_Candidate]:
+    """Every candidate, most likely the same event first: the event model's probability
+    (``events``: rare stems, names, dates and numbers shared, weighed by the store's
+    document frequencies), textual matches (likely versions) before all."""
+    rows = sorted(candidates)
+    query = next(iter(repo.stories.evidence_of([rowid]))) if rowid is not None else None
+    if query is None or not query.all_keys():
+        query = _events.event_evidence(article)
+    others = list(repo.stories.evidence_of(rows))
+    keys = set(query.all_keys()).union(*(e.all_keys() for e in others))
+    stats = repo.stories.corpus_stats_for(keys)
+    mine = _events.weigh(query, stats)
+    model = _events.EventModel()
+    p = {
+        row: model.probability(mine, _events.weigh(e, stats))
+        for row, e in zip(rows, others, strict=True)
+    }
+    return sorted(candidates.values(), key=lambda c: (-max(p[c.rowid], 2 * c.jaccard), c.rowid))
 
 
 def _choose(worth: list[_Candidate], opts: FindOptions) -> list[_Candidate]:
@@ -282,6 +362,42 @@ def _in_window(
     return abs((other - article.published).days) <= opts.window_days
 
 
+def _verify_stories(
+    repo: Repository,
+    article: Article,
+    rowid: int | None,
+    ordered: list[_Candidate],
+    meta: dict[int, dict[str, Any]],
+    opts: FindOptions,
+    depth: int,
+) -> tuple[list[Version], int]:
+    """Verify ``ordered`` candidates in turn, keeping the best ``limit`` by story
+    similarity; stop after ``patience`` in a row that could not enter them or are
+    unlikely the same event (``STORY_MISS``), or ``2 * depth`` in all. Listed best
+    first: story similarity, then the relation's rank."""
+    patience = opts.patience or story_patience(opts.limit)
+    listed: list[Version] = []
+    misses = verified = 0
+    for c in ordered[: 2 * depth]:
+        found = _verify(repo, article, rowid, [c], meta, opts)
+        floor = listed[opts.limit - 1].story_similarity if len(listed) >= opts.limit else -1.0
+        if found and found[0].story_similarity > floor:
+            listed.append(found[0])
+            listed.sort(key=_story_rank)
+        if found and found[0].story_similarity > max(floor, STORY_MISS):
+            misses = 0
+        else:
+            misses += 1
+        verified += 1
+        if misses >= patience:
+            break
+    return listed, verified
+
+
+def _story_rank(v: Version) -> tuple[float, int, float]:
+    return (-v.story_similarity, _RANK[v.relation], -v.score)
+
+
 def _verify(
     repo: Repository,
     article: Article,
@@ -323,6 +439,7 @@ def _verify(
                 jaccard=c.jaccard,
                 cosine=c.cosine,
                 encoder=comparison.encoder,
+                story_similarity=relation.story_similarity,
             )
         )
     return versions

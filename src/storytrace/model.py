@@ -324,7 +324,14 @@ class Evidence:
 
 @dataclass(frozen=True, slots=True)
 class Relation:
-    """The document relation with its score, direction and the evidence for both."""
+    """The document relation with its score, direction and the evidence for both.
+
+    ``score`` is the label's own confidence, on its own scale (identical share for a
+    duplicate, coverage for a rewrite or translation, P(same story) for ``same_story``,
+    P(related) for ``related`` and ``unrelated``): it ranks pairs of one label only.
+    ``story_similarity`` is one graded score for every pair: P(the two report the same
+    real-world event), 1.0 for a version of the same report, near 0 for unrelated ones.
+    """
 
     label: RelationLabel
     score: float
@@ -332,6 +339,7 @@ class Relation:
     direction_confidence: float
     evidence: tuple[Evidence, ...] = ()
     direction_evidence: tuple[Evidence, ...] = ()
+    story_similarity: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,3 +358,8 @@ class Comparison:
     coverage_a: float
     coverage_b: float
     encoder: str
+
+    @property
+    def story_similarity(self) -> float:
+        """P(the two report the same event): ``relation.story_similarity``."""
+        return self.relation.story_similarity

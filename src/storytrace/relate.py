@@ -72,12 +72,17 @@ class DocumentFeatures:
     document_cosine: float
     shared_facts: float
     shared_fact_count: int
+    title_cosine: float = 0.0
 
 
 def document_features(
-    a: Article, b: Article, pairs: Sequence[AlignedPair], doc_cosine: float
+    a: Article,
+    b: Article,
+    pairs: Sequence[AlignedPair],
+    doc_cosine: float,
+    title_cosine: float = 0.0,
 ) -> DocumentFeatures:
-    """Coverage, identical share, languages, document similarity and shared facts."""
+    """Coverage, identical share, languages, document and title similarity, shared facts."""
     n_a, n_b = len(a.sentences), len(b.sentences)
     covered_a = sum(len(p.a) for p in pairs if p.a and p.b)
     covered_b = sum(len(p.b) for p in pairs if p.a and p.b)
@@ -92,6 +97,7 @@ def document_features(
         document_cosine=doc_cosine,
         shared_facts=jaccard(facts_a, facts_b),
         shared_fact_count=len(facts_a & facts_b),
+        title_cosine=title_cosine,
     )
 
 
@@ -102,10 +108,16 @@ def judge(
     features: DocumentFeatures,
     *,
     options: RelateOptions | None = None,
+    similarity_model: LogisticModel | None = None,
 ) -> Relation:
-    """The relation label, its score, and the direction with its evidence."""
+    """The relation label, its score, ``story_similarity`` (with ``similarity_model``, the
+    encoder's ``story_similarity_model`` by default: the lexical one), and the direction
+    with its evidence."""
     opts = options or RelateOptions()
     label, score = _label(features, opts)
+    similarity = story_similarity(
+        label, features, similarity_model or story_similarity_model("lexical")
+    )
     evidence = _relation_evidence(features)
     direction, confidence, direction_evidence = _direction(a, b, pairs, label, opts)
     return Relation(
@@ -115,6 +127,38 @@ def judge(
         direction_confidence=round(confidence, 4),
         evidence=evidence,
         direction_evidence=direction_evidence,
+        story_similarity=round(similarity, 4),
+    )
+
+
+DERIVED_LABELS: frozenset[RelationLabel] = frozenset(
+    ("duplicate", "light_edit", "rewrite", "translation")
+)
+"""One text derived from the other: a version of the same report (story similarity 1.0)."""
+
+STORY_SIMILARITY_FEATURES = ("document_cosine", "title_cosine", "shared_facts", "coverage")
+"""What the story-similarity models read (``coverage``: the larger of the two sides')."""
+
+
+def story_similarity_model(encoder: str) -> LogisticModel:
+    """P(same event) for pairs compared with ``encoder``: ``models/story-similarity-lexical``
+    for the lexical encoder, ``models/story-similarity-use`` for every other (cosines of
+    meaning, not of words); ``docs/models.md``."""
+    return load("story-similarity-lexical" if encoder == "lexical" else "story-similarity-use")
+
+
+def story_similarity(label: RelationLabel, f: DocumentFeatures, model: LogisticModel) -> float:
+    """How likely the two report the same real-world event, 0..1: 1.0 for a version of
+    the same report (a derived label), else the calibrated ``model``."""
+    if label in DERIVED_LABELS:
+        return 1.0
+    return model.probability(
+        {
+            "document_cosine": f.document_cosine,
+            "title_cosine": f.title_cosine,
+            "shared_facts": f.shared_facts,
+            "coverage": max(f.coverage_a, f.coverage_b),
+        }
     )
 
 

@@ -107,6 +107,10 @@ def parse_text(text: str, *, source: str, **metadata: object) -> RawArticle:
     elif title is None and _is_headline(lines):
         title = clean_str(lines.pop(0))
         _drop_blank_head(lines)
+    elif title is None and lines and _is_date_line(lines[0]) and _is_headline(lines[1:]):
+        # "Friday, June 7, 2013" over the headline: the date line is no title; it stays
+        # in the text, where cleaning removes it and the reader takes it as the date
+        title = clean_str(lines.pop(1))
     return RawArticle(
         text="\n".join(lines),
         source=source,
@@ -175,6 +179,8 @@ def _is_headline(lines: list[str]) -> bool:
     if len(lines) < 2 or not any(line.strip() for line in lines[1:]):
         return False
     first = lines[0].strip()
+    if _is_date_line(first):
+        return False  # a date line reads as the date, never as the headline
     words = first.split()
     if not 2 <= len(words) <= MAX_HEADLINE_WORDS or len(first) > MAX_HEADLINE_CHARS:
         return False

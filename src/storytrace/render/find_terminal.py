@@ -35,13 +35,23 @@ def print_find(console: Console, result: FindResult) -> None:
         )
         return
     table = Table(show_edge=False, pad_edge=False, expand=False)
-    for column in ("relation", "score", "direction", "id", "outlet", "published", "title"):
+    for column in (
+        "relation",
+        "label score",
+        "P(same event)",
+        "direction",
+        "id",
+        "outlet",
+        "published",
+        "title",
+    ):
         table.add_column(column, overflow="fold")
     for v in result.versions:
         style = _RELATION_STYLE.get(v.relation, "")
         table.add_row(
             f"[{style}]{v.relation}[/]",
             f"{v.score:.2f}",
+            f"{v.story_similarity:.2f}",
             _DIRECTION.get(v.direction, "unknown"),
             escape(v.id),
             escape(v.outlet or "—"),
@@ -51,7 +61,9 @@ def print_find(console: Console, result: FindResult) -> None:
     console.print(table)
     console.print(
         f"[dim]{len(result.versions)} version(s); {result.candidates} candidates, "
-        f"{result.verified} verified. `storytrace diff` explains any pair.[/]"
+        f"{result.verified} verified. P(same event): how likely the two report the same "
+        "event (1.00 for a version); label score: the relation label's own confidence. "
+        "`storytrace diff` explains any pair.[/]"
     )
 
 

@@ -79,6 +79,7 @@ def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
         "relation": {
             "label": rel.label,
             "score": rel.score,
+            "story_similarity": rel.story_similarity,
             "direction": rel.direction,
             "direction_confidence": rel.direction_confidence,
             "evidence": [_evidence(e) for e in rel.evidence],
@@ -112,6 +113,7 @@ def version_to_dict(version: Version) -> dict[str, Any]:
         "id": version.id,
         "relation": version.relation,
         "score": version.score,
+        "story_similarity": version.story_similarity,
         "direction": version.direction,
         "direction_confidence": version.direction_confidence,
         "title": version.title,

@@ -72,6 +72,14 @@ class StoryTables:
         df: Counter[str] = Counter(dict(self.db.execute("SELECT key, n FROM story_df").fetchall()))
         return CorpusStats(documents=documents, df=df)
 
+    def corpus_stats_for(self, keys: Iterable[str]) -> CorpusStats:
+        """``corpus_stats`` restricted to ``keys``: enough to weigh articles holding no
+        other key, at the cost of one indexed lookup (``find`` ranks by it)."""
+        documents = int(self.db.execute("SELECT COUNT(*) FROM story_evidence").fetchone()[0])
+        sql = "SELECT key, n FROM story_df WHERE key IN ({marks})"
+        df: Counter[str] = Counter(dict(select_in(self.db, sql, sorted(set(keys)))))
+        return CorpusStats(documents=documents, df=df)
+
     def evidence_of(self, rowids: list[int]) -> Iterator[EventEvidence]:
         """The evidence of ``rowids``, in that order (empty for a row without), streamed."""
         for start in range(0, len(rowids), IN_CHUNK):
