@@ -259,7 +259,7 @@ def add_to_stories(
     rule = rule or StoryRule()
     graph.add_nodes(nodes)
     graph.add_links(edges)
-    strong = [(a, b) for a, b, p in edges if p >= rule.threshold - _STRONG_SLACK]
+    strong = [(a, b) for a, b, p in edges if is_strong(p, rule)]
     touched = _join_components(graph, nodes, strong)
     fresh = set(nodes)
     for component in sorted(touched):
@@ -278,10 +278,26 @@ def add_to_stories(
 def _join_components(
     graph: StoryGraph, nodes: Sequence[int], strong: Sequence[tuple[int, int]]
 ) -> set[int]:
-    """Merge components along strong links (union-find in memory, one rename at the
-    end); returns the components the new nodes ended in or that absorbed others."""
+    """Merge components along strong links (one rename at the end); returns the
+    components the new nodes ended in or that absorbed others."""
     involved = sorted({r for pair in strong for r in pair} | set(nodes))
     current = graph.components_of(involved)
+    moved = merge_components(current, strong)
+    graph.rename_components(moved)
+    return {moved.get(c, c) for c in (current.get(r, r) for r in nodes)} | set(moved.values())
+
+
+def is_strong(p: float, rule: StoryRule | None = None) -> bool:
+    """Whether a link joins components: stories never cross components of such links."""
+    return p >= (rule or StoryRule()).threshold - _STRONG_SLACK
+
+
+def merge_components(
+    component_of: Mapping[int, int], pairs: Iterable[tuple[int, int]]
+) -> dict[int, int]:
+    """Union-find over components: ``component_of`` gives a node's component (a node
+    not in it is its own), ``pairs`` the links that join them. Returns every component
+    that merged into another -> the component it is now part of (the smallest id)."""
     parent: dict[int, int] = {}
 
     def root(c: int) -> int:
@@ -290,13 +306,11 @@ def _join_components(
             c = parent[c]
         return c
 
-    for a, b in strong:
-        ra, rb = root(current.get(a, a)), root(current.get(b, b))
+    for a, b in pairs:
+        ra, rb = root(component_of.get(a, a)), root(component_of.get(b, b))
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
-    moved = {c: root(c) for c in parent if root(c) != c}
-    graph.rename_components(moved)
-    return {root(current.get(r, r)) for r in nodes} | set(moved.values())
+    return {c: root(c) for c in parent if root(c) != c}
 
 
 def _local_members(graph: StoryGraph, new: list[int], threshold: float) -> list[int]:

@@ -313,27 +313,16 @@ def story_links(links: Iterable[Row], versions: Iterable[Row]) -> list[Row]:
 
 
 def strong(p: float) -> bool:
-    """Whether a link joins components (``cluster.add_to_stories``'s rule)."""
-    return p >= _cluster.STORY_THRESHOLD - _cluster._STRONG_SLACK
+    """Whether a link joins components (``cluster.is_strong``)."""
+    return _cluster.is_strong(p)
 
 
 def components(edges: Iterable[tuple[int, int]]) -> dict[int, int]:
-    """Each node of ``edges`` -> its component, named by its smallest node (union-find)."""
-    parent: dict[int, int] = {}
-
-    def root(n: int) -> int:
-        while parent.get(n, n) != n:
-            parent[n] = parent.get(parent[n], parent[n])
-            n = parent[n]
-        return n
-
-    for a, b in edges:
-        ra, rb = root(a), root(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-        parent.setdefault(a, a)
-        parent.setdefault(b, b)
-    return {n: root(n) for n in parent}
+    """Each node of ``edges`` -> its component, named by its smallest node
+    (``cluster.merge_components``, the store's union-find)."""
+    pairs = list(edges)
+    moved = _cluster.merge_components({}, pairs)
+    return {n: moved.get(n, n) for pair in pairs for n in pair}
 
 
 def cluster_component(links: Sequence[tuple[int, int, float]]) -> dict[int, int]:
