@@ -24,7 +24,7 @@ from ..events import decode_evidence
 from ..keys import LEAD_SENTENCES, SHINGLE_K, ArticleKeys
 from ..store.records import article_from_record
 from ..store.repository import Repository, StoreSettings
-from .local import _arrow
+from .tables import arrow
 
 IMPORT_BATCH = 500
 """Articles per transaction."""
@@ -120,7 +120,7 @@ def import_batch(
 
 
 def _read(folder: Path, name: str) -> list[dict[str, Any]]:
-    _, pq = _arrow()
+    _, pq = arrow()
     path = folder / name
     if not path.exists():
         raise NotFound(f"{folder}: the batch output has no {name} table; run batch again")

@@ -11,13 +11,12 @@ from typing import Any
 import numpy as np
 
 from .._blas import one_blas_thread
-from ..errors import MissingDependency
 from ..keys import Keyer
 from ..options import ReadOptions
 from ..stories.update import CHUNK
 from . import stages as st
 from .options import BatchOptions, BatchReport
-from .tables import TABLES, ColumnType
+from .tables import TABLES, ColumnType, arrow
 
 
 def run_local(
@@ -29,7 +28,7 @@ def run_local(
     on_stage: Callable[[str, float], None] | None = None,
 ) -> BatchReport:
     """Run every stage over ``inputs`` and write the tables under ``out``."""
-    pa, pq = _arrow()
+    pa, pq = arrow()
     report = BatchReport(engine="local")
     keyer = Keyer(settings)
     read_options = options.read_options or ReadOptions()
@@ -174,13 +173,3 @@ _ARROW: dict[ColumnType, Callable[[Any], Any]] = {
     "binary": lambda pa: pa.binary(),
     "longs": lambda pa: pa.list_(pa.int64()),
 }
-
-
-def _arrow() -> tuple[Any, Any]:
-    """pyarrow and its Parquet module, or a clear message."""
-    try:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-    except ImportError:
-        raise MissingDependency("batch --engine local", "batch", "pyarrow") from None
-    return pa, pq

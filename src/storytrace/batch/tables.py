@@ -8,7 +8,9 @@ write the same files. Every id is deterministic: ``seq`` is the input's position
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
+
+from ..errors import MissingDependency
 
 ColumnType = Literal["long", "double", "string", "binary", "longs"]
 
@@ -75,3 +77,13 @@ TABLES: dict[str, tuple[tuple[str, ColumnType], ...]] = {
     "stories": STORIES,
 }
 """Every table, by its folder name under ``--out``."""
+
+
+def arrow() -> tuple[Any, Any]:
+    """pyarrow and its Parquet module, or a clear message."""
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise MissingDependency("batch --engine local", "batch", "pyarrow") from None
+    return pa, pq
