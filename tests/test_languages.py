@@ -68,3 +68,71 @@ def test_english_work_never_loads_the_wide_model() -> None:
 def test_translation_either_order(order: str) -> None:
     a, b = (EN, UK) if order == "en-uk" else (UK, EN)
     assert compare(from_text(a), from_text(b)).relation.label == "translation"
+
+
+RU = (
+    "Президент Украины во вторник встретился с канцлером Германии в Киеве.\n\n"
+    "Они обсудили противовоздушную оборону и восстановление энергосети.\n\n"
+    "Канцлер пообещал 500 миллионов евро новой помощи на зиму.\n\n"
+    "Россия, по-видимому, перебросила больше войск к границе, заявили чиновники."
+)
+
+
+def _changes(a: str, b: str) -> list[tuple[str, str | None, str | None]]:
+    comparison = compare(from_text(a), from_text(b))
+    return [(c.type, c.a, c.b) for p in comparison.pairs for c in p.changes]
+
+
+@pytest.mark.parametrize("translation", [UK, RU])
+def test_faithful_translation_has_no_typed_change(translation: str) -> None:
+    assert _changes(EN, translation) == []
+    assert _changes(translation, EN) == []
+
+
+@pytest.mark.parametrize(
+    ("translation", "old", "new", "kind"),
+    [
+        (UK, "500 мільйонів", "300 мільйонів", "number"),
+        (UK, "у вівторок", "у середу", "date"),
+        (UK, "Росія, очевидно, перекинула", "Росія перекинула", "hedge"),
+        (UK, "Вони обговорили", "Вони нібито обговорили", "hedge"),
+        (RU, "500 миллионов", "50 миллионов", "number"),
+        (RU, "во вторник", "в пятницу", "date"),
+        (RU, "Россия, по-видимому, перебросила", "Россия перебросила", "hedge"),
+    ],
+)
+def test_planted_edit_in_a_translation_is_reported(
+    translation: str, old: str, new: str, kind: str
+) -> None:
+    edited = translation.replace(old, new)
+    assert edited != translation
+    assert [c for c in _changes(EN, edited) if c[0] == kind], _changes(EN, edited)
+
+
+def test_changes_say_each_sides_language() -> None:
+    from storytrace.render.json import comparison_to_dict
+
+    out = comparison_to_dict(compare(from_text(EN), from_text(UK.replace("500", "300"))))
+    changes = [c for p in out["pairs"] for c in p["changes"]]
+    assert changes
+    assert all((c["lang_a"], c["lang_b"]) == ("en", "uk") for c in changes)
+
+
+def test_translation_direction_is_unknown_without_dates() -> None:
+    # B carries more material, which within a language hints B is later; across
+    # languages nothing but publication times may decide
+    comparison = compare(from_text(EN), from_text(UK + "\n\nЦе додаткове речення від редакції."))
+    assert comparison.relation.label == "translation"
+    assert comparison.relation.direction == "unknown"
+
+
+def test_names_across_scripts_share_keys() -> None:
+    keys = [
+        {n.key for s in from_text(t).sentences for n in s.facts.names}
+        for t in (
+            "Зеленський прибув до Києва, повідомили журналісти.",
+            "Зеленский прибыл в Киев, сообщили журналисты.",
+            "Zelenskyy arrived in Kyiv, reporters said.",
+        )
+    ]
+    assert all({"zelensky", "kyiv"} <= k for k in keys), keys
