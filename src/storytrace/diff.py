@@ -54,11 +54,13 @@ def label(
     cross_lingual: bool,
     lang: str | None = None,
     encoder: str | None = None,
+    lang_b: str | None = None,
 ) -> tuple[AlignedPair, ...]:
     """Turn aligned units into labelled pairs, in the order of A then of B.
 
     ``encoder`` names the encoder behind the units' probabilities, for the
     ``same_statement`` weights fitted with it (None: those of the default encoder).
+    ``lang`` is A's language, ``lang_b`` B's (None: the same as A's).
     """
     pairs: list[AlignedPair] = []
     for unit in units:
@@ -67,7 +69,7 @@ def label(
             continue
         sa = [a[i] for i in unit.a]
         sb = [b[j] for j in unit.b]
-        changes = fact_changes(sa, sb, cross_lingual=cross_lingual, lang=lang)
+        changes = fact_changes(sa, sb, cross_lingual=cross_lingual, lang=lang, lang_b=lang_b)
         text_a = " ".join(s.text for s in sa)
         text_b = " ".join(s.text for s in sb)
         if unit.kind == "moved":

@@ -242,6 +242,10 @@ def _direction(
         evidence.append(
             Evidence("published", f"{first} was published {abs(days)} day(s) earlier", weight)
         )
+    if label == "translation":
+        # across languages only publication times say which came first: material, hedges
+        # and credits differ by translation habit, and a wrong direction misleads
+        return _decided(evidence, opts)
     added = sum(len(p.b) for p in pairs if p.kind == "added")
     dropped = sum(len(p.a) for p in pairs if p.kind == "dropped")
     if added != dropped:
@@ -272,6 +276,12 @@ def _direction(
     if credit:
         who = "B credits A's outlet" if credit > 0 else "A credits B's outlet"
         evidence.append(Evidence("credit", who, 1.5 * credit))
+    return _decided(evidence, opts)
+
+
+def _decided(
+    evidence: list[Evidence], opts: RelateOptions
+) -> tuple[Direction, float, tuple[Evidence, ...]]:
     signed = float(sum(e.weight for e in evidence))
     confidence = math.tanh(abs(signed))
     if confidence < opts.direction_min_confidence:

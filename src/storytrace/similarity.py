@@ -100,16 +100,33 @@ class _Side:
     anchors: list[frozenset[str]]
     stems: list[frozenset[str]]
     caps: list[frozenset[str]]
+    sizes: list[float]
+    """Letters and digits of each run over the document's mean a sentence: a length
+    that means the same in every script (a Japanese "word" is a whole clause)."""
 
     @classmethod
-    def of(cls, texts: list[str], anchors: list[frozenset[str]], lang: str) -> _Side:
+    def of(
+        cls, texts: list[str], anchors: list[frozenset[str]], lang: str, mean: float | None = None
+    ) -> _Side:
+        letters = [letter_count(t) for t in texts]
+        scale = mean if mean is not None else (sum(letters) / len(letters) if letters else 1.0)
         return cls(
             texts=texts,
             words=[words(t) for t in texts],
             anchors=anchors,
             stems=[substance(t, lang) for t in texts],
             caps=[capitalised(t) for t in texts],
+            sizes=[(n + 1) / (max(scale, 1.0) + 1) for n in letters],
         )
+
+
+def letter_count(text: str) -> int:
+    """How many letters and digits ``text`` holds."""
+    return sum(ch.isalnum() for ch in text)
+
+
+def _mean_letters(sentences: Sequence[Sentence]) -> float:
+    return sum(letter_count(s.text) for s in sentences) / len(sentences) if sentences else 1.0
 
 
 def pair_features(a: _Side, b: _Side, cosine: np.ndarray, *, cross_lingual: bool) -> np.ndarray:
@@ -121,8 +138,12 @@ def pair_features(a: _Side, b: _Side, cosine: np.ndarray, *, cross_lingual: bool
     n, m = len(a.texts), len(b.texts)
     out = np.zeros((len(FEATURES), n, m), dtype=np.float64)
     out[0] = cosine
-    len_a = np.log1p([len(w) for w in a.words])[:, None]
-    len_b = np.log1p([len(w) for w in b.words])[None, :]
+    if cross_lingual:  # words are no unit across scripts: relative letter counts
+        len_a = np.log(a.sizes)[:, None]
+        len_b = np.log(b.sizes)[None, :]
+    else:
+        len_a = np.log1p([len(w) for w in a.words])[:, None]
+        len_b = np.log1p([len(w) for w in b.words])[None, :]
     out[4] = np.abs(len_a - len_b)
     out[7] = [[jaccard(x, y) for y in b.anchors] for x in a.anchors]
     if cross_lingual or not n or not m:
@@ -241,11 +262,13 @@ class UnitSimilarity:
             [" ".join(self.a[i].text for i in ia)],
             [frozenset().union(*(anchor_keys(self.a[i].facts) for i in ia))],
             self.lang_a,
+            _mean_letters(self.a),
         )
         side_b = _Side.of(
             [" ".join(self.b[j].text for j in ib)],
             [frozenset().union(*(anchor_keys(self.b[j].facts) for j in ib))],
             self.lang_b,
+            _mean_letters(self.b),
         )
         return pair_features(side_a, side_b, cosine, cross_lingual=self.cross_lingual)[:, 0, 0]
 

@@ -12,7 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .comparison import compare
-from .encode import get_encoder
+from .encode import encoder_for_pair, get_encoder
 from .model import Article, Comparison
 from .store.repository import Repository
 
@@ -20,8 +20,11 @@ LEXICAL = "lexical"
 
 
 def pair_encoder(a: Article, b: Article, store_encoder: str) -> str:
-    """The encoder that judges this pair: lexical within a language, else the store's."""
-    return LEXICAL if (a.lang or "") == (b.lang or "") else store_encoder
+    """The encoder that judges this pair: lexical within a language, else the store's
+    (or the wider one for languages it does not cover: ``encode.encoder_for_pair``)."""
+    if (a.lang or "") == (b.lang or ""):
+        return LEXICAL
+    return encoder_for_pair(store_encoder, a.lang, b.lang)
 
 
 def sentence_vectors(

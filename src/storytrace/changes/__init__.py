@@ -42,7 +42,7 @@ from collections.abc import Sequence
 from ..model import Change, Sentence
 from .attribution import attribution_changes
 from .claims import claim_changes
-from .framing import SCARE_PREFIX, framing_changes, hedge_changes
+from .framing import SCARE_PREFIX, framing_changes, has_lexicon, hedge_changes
 from .names import name_changes
 from .numbers import date_changes, is_measure, number_changes
 from .quotes import quote_changes
@@ -56,19 +56,27 @@ def fact_changes(
     *,
     cross_lingual: bool,
     lang: str | None = None,
+    lang_b: str | None = None,
 ) -> tuple[Change, ...]:
-    """Every typed fact difference between two runs of sentences (see the module doc)."""
+    """Every typed fact difference between two runs of sentences (see the module doc).
+
+    ``lang`` is A's language, ``lang_b`` B's (None: the same). Across languages, hedges
+    and framing are compared only when both languages have those lexicons.
+    """
     changes: list[Change] = []
     code = (lang or "en").split("-")[0]
+    both = (lang, lang_b if lang_b is not None else lang)
     changes += number_changes(a, b, code)
     changes += date_changes(a, b)
     changes += name_changes(a, b, cross_lingual=cross_lingual)
     if not cross_lingual:
         # Quoted words always differ across languages; comparing them says nothing.
         changes += quote_changes(a, b, code)
-    changes += hedge_changes(a, b)
+    if not cross_lingual or all(has_lexicon(x, "hedges") for x in both):
+        changes += hedge_changes(a, b, cross_lingual=cross_lingual)
     changes += attribution_changes(a, b, cross_lingual=cross_lingual)
-    changes += framing_changes(a, b, code)
+    if not cross_lingual or all(has_lexicon(x, "framing") for x in both):
+        changes += framing_changes(a, b, code, cross_lingual=cross_lingual)
     if not cross_lingual:
         changes += claim_changes(a, b, code)
     return tuple(_without_restated(changes))

@@ -3,26 +3,34 @@ national or possessive qualifiers of a place."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
+from .. import _lexicons
 from ..model import Change, Sentence
 
-_HEDGE_CLASS = {
-    "may": "possibility",
-    "might": "possibility",
-    "could": "possibility",
-    "possibly": "possibility",
-    "likely": "probability",
-    "probably": "probability",
-    "expected to": "probability",
-    "allegedly": "allegation",
-    "alleged": "allegation",
-    "purportedly": "allegation",
-    "supposedly": "allegation",
-    "said to": "allegation",
-}
-"""Hedges of the same strength: swapping one for another ("may" -> "might") is no change."""
+
+@functools.cache
+def hedge_meanings() -> tuple[dict[str, str], dict[str, str | None]]:
+    """Per canonical hedge key, its ``class`` (hedges of the same strength: "may" ->
+    "might" is no change) and its ``meaning`` across languages (``hearsay`` or
+    ``uncertain``; None: not compared across languages), from every ``hedges.json``
+    (English first, so its tags win)."""
+    classes: dict[str, str] = {}
+    meanings: dict[str, str | None] = {}
+    for lang in _lexicons.available("hedges"):
+        for entry in _lexicons.read(lang, "hedges").get("entries", []):
+            key = str(entry["key"])
+            classes.setdefault(key, str(entry.get("class", key)))
+            meanings.setdefault(key, entry.get("meaning"))
+    return classes, meanings
+
+
+def has_lexicon(lang: str | None, name: str) -> bool:
+    """Whether ``lang`` ships ``<name>.json`` (a language without one finds none of
+    those facts, so their absence on its side says nothing)."""
+    return (lang or "en").split("-")[0].lower() in _lexicons.available(name)
 
 
 def _keyed_difference(
@@ -70,18 +78,38 @@ def _present_difference(
     return _keyed_difference(only_a, only_b, kind, subtype)
 
 
-def hedge_changes(a: Sequence[Sentence], b: Sequence[Sentence]) -> list[Change]:
-    def items(run: Sequence[Sentence]) -> list[tuple[str, str]]:
-        return [(_HEDGE_CLASS.get(h.key, h.key), h.text) for s in run for h in s.facts.hedges]
+def hedge_changes(
+    a: Sequence[Sentence], b: Sequence[Sentence], *, cross_lingual: bool = False
+) -> list[Change]:
+    """Hedges added or dropped, by class within a language. Across languages a statement
+    is hedged or not: only a side with a hedge that means hearsay or uncertainty against
+    a side with no hedge at all is a change ("apparently" = "по-видимому", "possibly" =
+    "may", "allegedly" -> nothing); a modal or claim verb alone is never one (ability
+    "could"/"может", "say" rendered as "утверждать")."""
+    classes, meanings = hedge_meanings()
+    if not cross_lingual:
 
-    return _present_difference(items(a), items(b), "hedge")
+        def items(run: Sequence[Sentence]) -> list[tuple[str, str]]:
+            return [(classes.get(h.key, h.key), h.text) for s in run for h in s.facts.hedges]
+
+        return _present_difference(items(a), items(b), "hedge")
+
+    def meant(run: Sequence[Sentence]) -> list[tuple[str, str]]:
+        return [("hedged", h.text) for s in run for h in s.facts.hedges if meanings.get(h.key)]
+
+    ma, mb = meant(a), meant(b)
+    if (ma and any(s.facts.hedges for s in b)) or (mb and any(s.facts.hedges for s in a)):
+        return []
+    return _present_difference(ma[:1], mb[:1], "hedge")
 
 
 SCARE_PREFIX = "scare_quotes:"
 """Key prefix of the scare quotes ``facts`` lists with the framing terms."""
 
 
-def framing_changes(a: Sequence[Sentence], b: Sequence[Sentence], lang: str) -> list[Change]:
+def framing_changes(
+    a: Sequence[Sentence], b: Sequence[Sentence], lang: str, *, cross_lingual: bool = False
+) -> list[Change]:
     """Loaded terms added or dropped (``term``), a national or possessive qualifier of a
     place added, dropped or changed (``qualifier``: "the Ukrainian Donbas" -> "Donbas"),
     and scare quotes put around or taken off a term the other side also uses
@@ -96,6 +124,8 @@ def framing_changes(a: Sequence[Sentence], b: Sequence[Sentence], lang: str) -> 
         ]
 
     out = _present_difference(items(a), items(b), "framing", "term")
+    if cross_lingual:  # a demonym or scare quotes are matched by spelling: one language
+        return out
     out += _qualifiers(a, b, lang)
     out += _scare_quotes(a, b)
     return out

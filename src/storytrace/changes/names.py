@@ -2,16 +2,40 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 
-from ..facts.name_keys import same_entity
+from ..facts.name_keys import same_entity, to_latin
 from ..model import Change, Name, Sentence
 from .common import NAME_CONTEXT
 
+_LATIN_TEXT = re.compile(r"[A-Za-z]")
+_SOUND = str.maketrans("bfpcgjkqsxzdtlmnr", "11122222222334556")
+"""Consonant classes; "v"/"w" count as vowels ("Downes" / "Даунс")."""
+_DIGRAPHS = (("dzh", "j"), ("sch", "s"), ("shch", "s"), ("kh", "h"), ("zh", "j"), ("ts", "s"))
 
-def _same_script(xs: Sequence[Name], ys: Sequence[Name]) -> bool:
-    """True when both sides write names in Latin letters (keys are comparable)."""
-    return all(n.key.isascii() for n in (*xs, *ys))
+
+def sound_keys(name: Name) -> frozenset[str]:
+    """Consonant-class codes of each word of a name (Soundex-like, first three classes):
+    one spelling of a name across scripts and case endings ("Johnson" / "Джонсона",
+    "Scholz" / "Шольц", "Morawiecki" / "Моравецьким" share a code)."""
+    out = set()
+    for word in to_latin(name.text, "ru").split():
+        for old, new in _DIGRAPHS:
+            word = word.replace(old, new)
+        codes = [c for c in word.translate(_SOUND) if c.isdigit()]
+        collapsed = [c for k, c in enumerate(codes) if k == 0 or c != codes[k - 1]]
+        if collapsed:
+            out.add("".join(collapsed[:3]))
+    return frozenset(out)
+
+
+def _same_across_scripts(x: Name, y: Name) -> bool:
+    if same_entity(x, y) or any(w in y.key.split() for w in x.key.split()):
+        return True
+    if bool(_LATIN_TEXT.search(x.text)) == bool(_LATIN_TEXT.search(y.text)):
+        return True  # one script on both sides, yet no match: a brand kept, not a change
+    return any(p.startswith(q) or q.startswith(p) for p in sound_keys(x) for q in sound_keys(y))
 
 
 def _context(sentence: Sentence, name: Name) -> tuple[str, str]:
@@ -36,10 +60,17 @@ def name_changes(
     """
     names_a = [(s, n) for s in a for n in s.facts.names]
     names_b = [(s, n) for s in b for n in s.facts.names]
-    if cross_lingual and not _same_script([n for _, n in names_a], [n for _, n in names_b]):
-        return []
-    only_a = [(s, x) for s, x in names_a if not any(same_entity(x, y) for _, y in names_b)]
-    only_b = [(s, y) for s, y in names_b if not any(same_entity(x, y) for _, x in names_a)]
+    same: Callable[[Name, Name], bool] = same_entity
+    if cross_lingual:
+        # romanised keys compared by sound, only between people (places and organisations
+        # are translated, not transliterated)
+        same = _same_across_scripts
+        names_a = [(s, n) for s, n in names_a if n.kind == "person"]
+        names_b = [(s, n) for s, n in names_b if n.kind == "person"]
+    only_a = [(s, x) for s, x in names_a if not any(same(x, y) for _, y in names_b)]
+    only_b = [(s, y) for s, y in names_b if not any(same(x, y) for _, x in names_a)]
+    if cross_lingual and (len(only_a) != 1 or len(only_b) != 1):
+        return []  # across scripts only one person for another is clear enough
     out: list[Change] = []
     used: set[int] = set()
     for sx, x in only_a:

@@ -15,6 +15,7 @@ import threading
 
 from ..errors import ConfigError
 from .base import DEFAULT_ENCODER, ENCODER_NAMES, Device, Encoder
+from .e5 import E5Encoder
 from .lexical import LexicalEncoder
 from .sentence_transformers import SentenceTransformerEncoder
 from .use import UseEncoder
@@ -22,13 +23,45 @@ from .use import UseEncoder
 __all__ = [
     "DEFAULT_ENCODER",
     "ENCODER_NAMES",
+    "USE_LANGUAGES",
+    "WIDE_ENCODER",
     "Device",
+    "E5Encoder",
     "Encoder",
     "LexicalEncoder",
     "SentenceTransformerEncoder",
     "UseEncoder",
+    "encoder_for_pair",
     "get_encoder",
 ]
+
+USE_LANGUAGES = frozenset(
+    {"ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ru", "th", "tr", "zh"}
+)
+"""The languages Universal Sentence Encoder Multilingual v3 was trained on (ISO 639-1;
+Chinese counts twice in its 16)."""
+
+WIDE_ENCODER = "e5"
+"""The encoder for the languages ``use`` does not cover (about 100)."""
+
+
+def encoder_for_pair(name: str | None, lang_a: str | None, lang_b: str | None) -> str:
+    """The encoder that compares a text in ``lang_a`` with one in ``lang_b``.
+
+    ``name`` itself, except that a pair across languages which ``use`` (the default)
+    does not both cover goes to ``WIDE_ENCODER``: USE puts an English sentence and its
+    Ukrainian translation far apart (alignment F1 0.31 on WMT22 en-uk), e5 does not
+    (``docs/encoders.md``). Within one language, and when either language is unknown,
+    the pair stays with ``name``: e5 costs 50 times USE's time a sentence.
+    """
+    name = DEFAULT_ENCODER if name is None else name.strip()
+    if name != "use" or not lang_a or not lang_b:
+        return name
+    a, b = lang_a.split("-")[0].lower(), lang_b.split("-")[0].lower()
+    if a != b and not (a in USE_LANGUAGES and b in USE_LANGUAGES):
+        return WIDE_ENCODER
+    return name
+
 
 # --------------------------------------------------------------------------------------
 # factory
@@ -74,6 +107,8 @@ def _load(name: str, *, allow_download: bool, device: Device) -> Encoder:
         return LexicalEncoder()
     if name == "use":
         return UseEncoder()
+    if name == "e5":
+        return E5Encoder()
     if name.startswith("st:"):
         return SentenceTransformerEncoder(name[3:], allow_download=allow_download, device=device)
     raise ConfigError(f"unknown encoder {name!r}; choose one of {', '.join(ENCODER_NAMES)}")

@@ -15,7 +15,7 @@ from ..errors import ConfigError
 DEFAULT_ENCODER = "use"
 """The encoder used when none is named; chosen by measurement (see the module docstring)."""
 
-ENCODER_NAMES = ("lexical", "use", "st:NAME_OR_PATH")
+ENCODER_NAMES = ("lexical", "use", "e5", "st:NAME_OR_PATH")
 """The names ``get_encoder`` accepts, as shown in error messages and help."""
 
 Device = Literal["cpu", "auto", "cuda"]

@@ -19,9 +19,28 @@ from .lexicon import Lexicon, basic_fold
 
 _POSSESSIVE = re.compile(r"['’][sS]$")
 _TRANSLIT_ENDINGS = (
-    (re.compile(r"(?:skyy|skyi|skiy|skii|ski)$"), "sky"),
+    (re.compile(r"(?:skyy|skyi|skiy|skii|ski|skogo|skoho|skomu|skim|skym)$"), "sky"),
     (re.compile(r"(?:yy|iy|ii|yi|ij)$"), "y"),
 )
+
+
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_TO_LATIN = {
+    **dict(zip("абвгдезийклмнопрстуфцъыьэ", "abvgdeziyklmnoprstufc'y'e", strict=True)),
+    "ж": "zh", "х": "kh", "ч": "ch", "ш": "sh", "щ": "shch", "ю": "yu", "я": "ya",
+    "ё": "e", "є": "ye", "і": "i", "ї": "i", "ґ": "g", "ў": "u", "ј": "j", "љ": "lj",
+    "њ": "nj", "ћ": "c", "ђ": "dj", "џ": "dz", "ѓ": "g", "ќ": "k", "ѕ": "dz",
+}  # fmt: skip
+"""Cyrillic to Latin as news agencies write names (Ukrainian "г" and "и" in ``_LATIN_UK``)."""
+_LATIN_UK = {"г": "h", "и": "y"}
+
+
+def to_latin(text: str, lang: str) -> str:
+    """Romanise Cyrillic letters ("Зеленський" -> "zelenskyi", "Київ" -> "kyiv"); soft
+    and hard signs and apostrophes vanish, other scripts are left alone."""
+    table = {**_TO_LATIN, **_LATIN_UK} if lang in ("uk", "be") else _TO_LATIN
+    out = "".join(table.get(ch, ch) for ch in text.lower())
+    return out.replace("'", "").replace("ʼ", "").replace("’", "")
 
 
 def strip_possessive(text: str) -> str:
@@ -48,6 +67,15 @@ def _fold_key_cached(text: str, lang: str) -> str:
     base = basic_fold(strip_possessive(text))
     if base in lex.aliases:
         return lex.aliases[base]
+    if _CYRILLIC.search(base):  # the key every script shares: romanised, English aliases
+        latin = to_latin(base, lang)
+        english = load("en").aliases
+        if latin in english:
+            return english[latin]
+        if lex.known_kinds.get(base) in ("place", "organization"):
+            return latin
+        folded = " ".join(_translit(w) for w in latin.split())
+        return english.get(folded, folded)
     if lex.known_kinds.get(base) in ("place", "organization"):
         return base
     fixed = ("place", "organization")

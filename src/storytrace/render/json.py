@@ -93,7 +93,15 @@ def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
                 "kind": p.kind,
                 "similarity": p.similarity,
                 "changes": [
-                    {"type": c.type, "a": c.a, "b": c.b, "subtype": c.subtype} for c in p.changes
+                    {
+                        "type": c.type,
+                        "a": c.a,
+                        "b": c.b,
+                        "subtype": c.subtype,
+                        "lang_a": comparison.a.lang,
+                        "lang_b": comparison.b.lang,
+                    }
+                    for c in p.changes
                 ],
                 "same_statement": p.same_statement,
             }
