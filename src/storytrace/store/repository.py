@@ -253,6 +253,15 @@ class Repository:
     def __len__(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
 
+    def _article(self, record: bytes) -> Article:
+        """A stored record as an Article; a record that cannot be read is damage."""
+        try:
+            return article_from_record(record)
+        except (ValueError, KeyError, TypeError) as err:
+            raise _db.store_error(
+                self.path, sqlite3.DatabaseError(f"a damaged record: {err}")
+            ) from err
+
     def cached_count(self) -> int:
         """``len(self)``, recounted only when the database changed (100,000 rows: ms)."""
         version = self._data_version()
@@ -271,15 +280,12 @@ class Repository:
         ).fetchone()
         if row is None:
             raise NotFound(f"{self.path}: no article with id {article_id!r}")
-        return StoredArticle(int(row[0]), article_from_record(row[1]))
+        return StoredArticle(int(row[0]), self._article(row[1]))
 
     def articles_by_rowid(self, rowids: Sequence[int]) -> dict[int, Article]:
         """The stored articles of these rows (rows that do not exist are left out)."""
         sql = "SELECT rowid, record FROM articles WHERE rowid IN ({marks})"
-        return {
-            int(r): article_from_record(record)
-            for r, record in _db.select_in(self._db, sql, rowids)
-        }
+        return {int(r): self._article(record) for r, record in _db.select_in(self._db, sql, rowids)}
 
     def rowid_of(self, store_key: str) -> int | None:
         """The row of the publication with this store key (``keys.store_key``), if stored."""
@@ -298,7 +304,7 @@ class Repository:
         rows = self._db.execute(
             "SELECT record FROM articles ORDER BY rowid DESC LIMIT ?", (limit,)
         ).fetchall()
-        return [article_from_record(r[0]) for r in rows]
+        return [self._article(r[0]) for r in rows]
 
     def ids(self) -> list[str]:
         """Every stored article id, in the order they were added."""
@@ -315,7 +321,7 @@ class Repository:
             if not rows:
                 return
             for rowid, record in rows:
-                yield StoredArticle(int(rowid), article_from_record(record))
+                yield StoredArticle(int(rowid), self._article(record))
             last = int(rows[-1][0])
 
     def meta_of(self, rowids: Sequence[int]) -> dict[int, dict[str, Any]]:
