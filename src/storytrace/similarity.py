@@ -240,20 +240,28 @@ class UnitSimilarity:
         Computed ``BLOCK_CELLS`` pairs at a time, so the peak is the result (8 bytes a
         pair) plus one block's features, not the eight features of every pair at once.
         """
-        side_a, side_b = self._sides()
         n, m = len(self.a), len(self.b)
         out = np.zeros((n, m), dtype=np.float64)
         if not n or not m:
             return out
+        sides = self._sides()
         rows = max(1, BLOCK_CELLS // m)
         for start in range(0, n, rows):
             block = slice(start, min(n, start + rows))
-            cosine = np.asarray(self.va[block] @ self.vb.T, dtype=np.float64)
-            features = pair_features(
-                side_a.rows(block), side_b, cosine, cross_lingual=self.cross_lingual
-            )
-            out[block] = same_statement(self.model, features)
+            out[block] = self.block(block, slice(0, m), sides=sides)
         return out
+
+    def block(
+        self, rows: slice, cols: slice, *, sides: tuple[_Side, _Side] | None = None
+    ) -> np.ndarray:
+        """P(same statement) of A sentences ``rows`` against B sentences ``cols``: what a
+        banded or windowed aligner asks for, in memory of that rectangle only."""
+        side_a, side_b = sides if sides is not None else self._sides()
+        cosine = np.asarray(self.va[rows] @ self.vb[cols].T, dtype=np.float64)
+        features = pair_features(
+            side_a.rows(rows), side_b.rows(cols), cosine, cross_lingual=self.cross_lingual
+        )
+        return same_statement(self.model, features)
 
     def _sides(self) -> tuple[_Side, _Side]:
         side_a = _Side.of(

@@ -121,7 +121,9 @@ def select_in(db: sqlite3.Connection, sql: str, values: Sequence[Any]) -> Iterat
     items = list(values)
     for start in range(0, len(items), IN_CHUNK):
         chunk = items[start : start + IN_CHUNK]
-        yield from db.execute(sql.format(marks=",".join("?" * len(chunk))), chunk)
+        # fetched whole: a generator left suspended on a cursor would touch the
+        # connection again when collected, perhaps after it was closed
+        yield from db.execute(sql.format(marks=",".join("?" * len(chunk))), chunk).fetchall()
 
 
 def to_f16(vector: NDArray[np.float32]) -> bytes:
