@@ -181,3 +181,16 @@ def test_a_gzip_bomb_is_stopped_with_one_clear_error(tmp_path: Path) -> None:
     assert "likely decompression bomb" in result.output
     document = json.loads(result.stdout)
     assert document["articles"]  # what came before the cap was read and written
+
+
+def test_a_diff_over_the_pair_limit_is_one_line_not_a_memory_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storytrace import comparison
+
+    monkeypatch.setattr(comparison, "MAX_PAIRS", 4)
+    a = tmp_path / "a.txt"
+    a.write_text(" ".join(f"Report {n}. {GOOD}" for n in range(3)), "utf-8")
+    result = CliRunner().invoke(app, ["diff", str(a), str(a), "-e", "lexical"])
+    assert result.exit_code == 2
+    assert "sentence pairs one comparison aligns" in result.output
