@@ -16,6 +16,12 @@ a deadline (``--deadline``).
 - ``versions``: ``GET /api/articles/{id}/versions`` (``find``), cycling through every
   stored id.
 
+- ``stories``, ``article``: ``GET /api/stories`` and ``GET /api/articles/{id}``
+  (``--stories``, ``--articles``), so the reads are mixed;
+- ``--add N``: while the requests run, a ``storytrace add`` of N ECB+ articles (from
+  ../shared/data/ecbplus, each document under two ids) writes to the same store from a
+  shell process: reads must not wait behind it (issue 17).
+
 One request per distinct compare pair is sent first as a warm-up and not counted: it
 pays for the encoder's first use of those sentences, which a long-running server pays
 once. The last line is for scripts:
@@ -101,6 +107,31 @@ def compare_bodies(ids: list[str]) -> list[dict[str, Any]]:
     return bodies
 
 
+ECB_FULL = ROOT.parent / "shared" / "data" / "ecbplus" / "ecbplus_docs_train_dev.jsonl"
+
+
+def start_add(db: Path, folder: Path, count: int) -> tuple[subprocess.Popen[bytes], float]:
+    """``storytrace add`` of ``count`` ECB+ records as its own process (a shell user's)."""
+    docs = [json.loads(line) for line in ECB_FULL.read_text(encoding="utf-8").splitlines()]
+    records = folder / "more.jsonl"
+    with records.open("w", encoding="utf-8") as out:
+        for n in range(count):
+            doc = docs[n % len(docs)]
+            round_ = n // len(docs)
+            out.write(json.dumps({"id": f"load-{round_}-{doc['doc_id']}", "text": doc["text"]}))
+            out.write("\n")
+    command = [sys.executable, "-m", "storytrace.cli", "add", "--db", str(db), str(records)]
+    log = (folder / "add.log").open("wb")
+    return subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT), time.perf_counter()
+
+
+def wait_add(adder: tuple[subprocess.Popen[bytes], float]) -> float:
+    process, start = adder
+    if process.wait(timeout=1800) != 0:
+        raise SystemExit(f"the concurrent add failed ({process.returncode})")
+    return time.perf_counter() - start
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -176,6 +207,9 @@ def main() -> None:
     parser.add_argument("--encoder", default="lexical", help="the server's compare encoder")
     parser.add_argument("--store-encoder", default="lexical", help="the store's vectors")
     parser.add_argument("--deadline", type=float, default=900.0, help="seconds for the run")
+    parser.add_argument("--stories", type=int, default=0, help="GET /api/stories requests")
+    parser.add_argument("--articles", type=int, default=0, help="GET /api/articles/{id}")
+    parser.add_argument("--add", type=int, default=0, help="articles a concurrent add stores")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="storytrace-load-") as tmp:
@@ -193,12 +227,21 @@ def main() -> None:
             jobs: list[Job] = []
             compares = itertools.cycle(bodies)
             stored = itertools.cycle(ids)
-            for k in range(max(args.compare, args.versions)):
+            for k in range(max(args.compare, args.versions, args.stories, args.articles)):
                 if k < args.compare:
                     jobs.append(("compare", "POST", "/api/compare", next(compares)))
                 if k < args.versions:
                     jobs.append(("versions", "GET", f"/api/articles/{next(stored)}/versions", None))
+                if k < args.stories:
+                    jobs.append(("stories", "GET", "/api/stories", None))
+                if k < args.articles:
+                    jobs.append(("article", "GET", f"/api/articles/{next(stored)}", None))
+            adder = start_add(db, Path(tmp), args.add) if args.add else None
             tallies, wall = asyncio.run(run(base, jobs, args.concurrency, deadline))
+            if adder is not None:
+                add_seconds = wait_add(adder)
+                with Store(db, create=False) as store:
+                    stored_after = len(store)
         finally:
             server.terminate()
             try:
@@ -214,25 +257,39 @@ def main() -> None:
 
     compare = tallies.get("compare", Tally())
     versions = tallies.get("versions", Tally())
-    errors = len(compare.errors) + len(versions.errors)
+    every_error = [e for tally in tallies.values() for e in tally.errors]
+    errors = len(every_error)
     print(
         f"storytrace serve on loopback: {len(ids)} stored articles, {len(bodies)} compare "
         f"pairs, encoder {args.encoder}, concurrency {args.concurrency}, {wall:.1f} s"
     )
+    if args.add:
+        print(
+            f"a concurrent `storytrace add` of {args.add} articles ran {add_seconds:.1f} s; "
+            f"the store holds {stored_after} articles after it"
+        )
     print(
         f"{'endpoint':<10} {'requests':>8} {'errors':>7} {'p50 ms':>8} {'p99 ms':>8} "
         f"{'mean ms':>8} {'max ms':>8} {'req/s':>8}"
     )
-    print(compare.row("compare", wall))
-    print(versions.row("versions", wall))
-    for message in (compare.errors + versions.errors)[:5]:
+    for name in ("compare", "versions", "stories", "article"):
+        if name in tallies:
+            print(tallies[name].row(name, wall))
+    reads = Tally(
+        latencies=[
+            x for n in ("versions", "stories", "article") for x in tallies.get(n, Tally()).latencies
+        ]
+    )
+    print(reads.row("all reads", wall))
+    for message in every_error[:5]:
         print(f"error: {message}")
     if errors:
         print("server log, error lines:", *problems[-20:], sep="\n  ")
     print(
         f"compare_p50_ms={compare.percentile(50):.1f} compare_p99_ms={compare.percentile(99):.1f} "
         f"versions_p50_ms={versions.percentile(50):.1f} "
-        f"versions_p99_ms={versions.percentile(99):.1f} errors={errors}"
+        f"versions_p99_ms={versions.percentile(99):.1f} "
+        f"reads_p99_ms={reads.percentile(99):.1f} errors={errors}"
     )
     sys.exit(1 if errors else 0)
 

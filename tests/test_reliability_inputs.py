@@ -3,6 +3,8 @@ and the good input beside it is still read (no traceback, no hang)."""
 
 from __future__ import annotations
 
+import gzip
+import json
 import os
 import subprocess
 import sys
@@ -100,3 +102,95 @@ def test_long_runs_of_punctuation_are_split_in_linear_time(run: str) -> None:
         f"segment('x' + {run!r} * 100000 + 'y'); segment('x' + {run + ' '!r} * 20000)"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+ESCAPES = "\x1b[2J\x1b]0;owned\x07\x9b31m\x07\x08"
+
+
+def test_escape_sequences_in_article_text_never_reach_the_terminal(tmp_path: Path) -> None:
+    a = tmp_path / "a.txt"
+    b = tmp_path / "b.txt"
+    more = " ".join(f"Report {n}. {GOOD}" for n in range(8))  # mostly text, not binary
+    a.write_text(f"Storm {ESCAPES}hits the coast. {more}", "utf-8")
+    b.write_text(f"Storm {ESCAPES}hit the coast. {more}", "utf-8")
+    db = tmp_path / "s.db"
+    commands = [
+        ["inspect", str(a)],
+        ["diff", str(a), str(b), "-e", "lexical"],
+        ["add", "--db", str(db), "-e", "lexical", str(a), str(b)],
+        ["find", "--db", str(db), str(a)],
+        ["stories", "--db", str(db)],
+    ]
+    for command in commands:
+        result = CliRunner().invoke(app, command)
+        assert result.exit_code == 0, result.output
+        assert not any(c in result.output for c in "\x1b\x07\x08\x9b"), command
+
+
+def test_printable_keeps_text_and_drops_controls() -> None:
+    from storytrace.render.printable import printable
+
+    assert printable(f"a{ESCAPES}b\tc\nd") == "ab\tc\nd"
+    assert printable("plain — text") == "plain — text"
+
+
+def test_an_over_long_field_skips_its_record_and_names_it(tmp_path: Path) -> None:
+    path = tmp_path / "records.jsonl"
+    lines = [json.dumps({"title": "T" * 5000, "text": GOOD})]
+    lines += [json.dumps({"text": f"Report {i}. {GOOD}"}) for i in range(3)]
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    articles, errors = read_all(path)
+    assert len(articles) == 3
+    assert [e.source for e in errors] == [f"{path}:1"]
+    assert '"title" is 5,000 characters long' in errors[0].reason
+
+
+def test_inspect_json_is_one_valid_document_written_as_it_reads(tmp_path: Path) -> None:
+    path = tmp_path / "records.jsonl"
+    lines = [json.dumps({"text": f"Report {i}. {GOOD}"}) for i in range(30)] + ["{broken"]
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    result = CliRunner().invoke(app, ["inspect", "--format", "json", str(path)])
+    assert result.exit_code == 2
+    document = json.loads(result.stdout)
+    assert len(document["articles"]) == 30
+    assert [e["source"] for e in document["errors"]] == [f"{path}:31"]
+
+
+def test_read_refuses_a_second_record_before_analysing_any(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storytrace import pipeline
+
+    path = tmp_path / "records.jsonl"
+    path.write_text("\n".join(json.dumps({"text": GOOD}) for _ in range(1000)) + "\n", "utf-8")
+    analysed: list[object] = []
+    monkeypatch.setattr(pipeline, "analyze", lambda raw: analysed.append(raw))
+    with pytest.raises(InputError, match="more than one article"):
+        storytrace.read(path)
+    assert analysed == []
+
+
+def test_a_gzip_bomb_is_stopped_with_one_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.jsonl.gz"
+    good = (json.dumps({"text": GOOD}) + "\n").encode()
+    huge = (json.dumps({"text": "a" * 50_000}) + "\n").encode()
+    path.write_bytes(gzip.compress(good + huge * 200, 9))  # 10 MB from about 10 KB
+    command = ["inspect", "--format", "json", "--max-size", "20KB", str(path)]
+    result = CliRunner().invoke(app, command)
+    assert result.exit_code == 2
+    assert "likely decompression bomb" in result.output
+    document = json.loads(result.stdout)
+    assert document["articles"]  # what came before the cap was read and written
+
+
+def test_a_diff_over_the_pair_limit_is_one_line_not_a_memory_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storytrace import comparison
+
+    monkeypatch.setattr(comparison, "MAX_PAIRS", 4)
+    a = tmp_path / "a.txt"
+    a.write_text(" ".join(f"Report {n}. {GOOD}" for n in range(3)), "utf-8")
+    result = CliRunner().invoke(app, ["diff", str(a), str(a), "-e", "lexical"])
+    assert result.exit_code == 2
+    assert "sentence pairs one comparison aligns" in result.output

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,13 +27,13 @@ from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 
 from . import __version__
 from .errors import ConfigError, InputError, StorytraceError
 from .model import InputFormat
 from .options import DEFAULT_MAX_BYTES, ReadOptions
+from .render.printable import SafeConsole
 
 app = typer.Typer(
     name="storytrace",
@@ -42,9 +43,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-stdout = Console(highlight=False)
+# SafeConsole: article text never reaches the terminal with escape sequences in it
+stdout = SafeConsole(highlight=False)
 # soft_wrap: an error stays one line however long the path (scripts grep for it).
-stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+stderr = SafeConsole(stderr=True, highlight=False, soft_wrap=True)
 
 
 class OutputFormat(StrEnum):
@@ -96,16 +98,24 @@ def report(err: StorytraceError) -> None:
 
 
 @contextmanager
-def handled() -> Iterator[None]:
+def handled(db: Path | None = None) -> Iterator[None]:
     """Turn a StorytraceError raised inside a command into one line and its exit code.
 
     Commands run inside this so that both the console entry point and ``CliRunner``
     tests see the same behaviour: never a traceback for an error we raised on purpose.
+    With ``db``, an SQLite or OS error (a damaged store, a full disk, no permission)
+    becomes one line naming the store and the cause too.
     """
     try:
         yield
     except StorytraceError as err:
         fail(err)
+    except (sqlite3.Error, OSError) as err:
+        if db is None:
+            raise
+        from .corpus import store_error
+
+        fail(store_error(db, err))
 
 
 def _one_line(message: str) -> str:
@@ -173,6 +183,10 @@ def _root(
     """Find every version of a news story and explain exactly how the versions differ."""
 
 
+MAX_LISTED_ERRORS = 10_000
+"""Errors ``inspect --format json`` lists; beyond, one entry counts the rest."""
+
+
 @app.command()
 def inspect(
     sources: Annotated[list[Path], typer.Argument(help="Files or folders (walked recursively).")],
@@ -186,26 +200,37 @@ def inspect(
     """Show what storytrace reads from each article: metadata, removed boilerplate,
     sentences and their facts."""
     from .pipeline import read_many
-    from .render.json import dumps, inspect_to_dict
+    from .render.json import inspect_chunks
     from .render.terminal import print_article
 
     options = read_options(input_format, max_size, fetch)
     failures: list[InputError] = []
+    failed = 0
 
     def on_error(err: InputError) -> None:
-        failures.append(err)
+        nonlocal failed
+        failed += 1
+        if len(failures) < MAX_LISTED_ERRORS:  # memory stays bounded on any input
+            failures.append(err)
         report(err)
+
+    def errors() -> list[dict[str, str]]:
+        listed = [{"source": e.source, "reason": e.reason} for e in failures]
+        if failed > len(failures):
+            more = f"{failed - len(failures):,} more errors, not listed (stderr names each)"
+            listed.append({"source": "", "reason": more})
+        return listed
 
     with handled():
         articles = read_many(sources, options=options, on_error=on_error)
         if format is OutputFormat.json:
-            payload = inspect_to_dict(articles)
-            payload["errors"] = [{"source": e.source, "reason": e.reason} for e in failures]
-            sys.stdout.write(dumps(payload))
+            # streamed: each article written as it is read, whatever their number
+            for chunk in inspect_chunks(articles, errors):
+                sys.stdout.write(chunk)
         else:
             for article in articles:
                 print_article(stdout, article)
-    if failures:
+    if failed:
         raise typer.Exit(2)
 
 
@@ -245,7 +270,7 @@ def diff(
         else:
             from .render.diff_terminal import print_comparison
 
-            console = Console(
+            console = SafeConsole(
                 record=True, highlight=False, file=None if output is None else io.StringIO()
             )
             print_comparison(console, comparison)
@@ -304,7 +329,7 @@ def add(
     from .render.find_terminal import print_add
 
     options = read_options(input_format, max_size, fetch)
-    with handled():
+    with handled(db):
         store_options = StoreOptions(encoder=encoder, index=index, batch_size=batch_size)
         with Store(db, options=store_options) as store:
             progress = Progress(
@@ -368,8 +393,8 @@ def find(
 
     if (article is None) == (article_id is None):
         fail(ConfigError("give the article as a FILE or with --id ID (one of the two)"))
-    with handled():
-        with Store(db, create=False) as store:
+    with handled(db):
+        with Store(db, create=False, read_only=True) as store:
             include = VERSION_RELATIONS + (STORY_RELATIONS if include_stories else ())
             if article_id is not None:
                 result = store.find_id(article_id, limit=limit, include=include)
@@ -419,7 +444,7 @@ def _write_stories(
         if output is None:
             print_stories(stdout, stories)
             return
-        console = Console(record=True, highlight=False, file=io.StringIO(), width=120)
+        console = SafeConsole(record=True, highlight=False, file=io.StringIO(), width=120)
         print_stories(console, stories)
         text = console.export_text()
     emit(text, output)
@@ -455,17 +480,30 @@ def stories(
     from .corpus import Store
 
     start = _parse_date(since)
-    with handled(), Store(db, create=False) as store:
-        report = store.update_stories(
-            rebuild=rebuild, on_wait=lambda message: stderr.print(escape(message))
-        )
-        if report.linked:
-            stderr.print(
-                f"clustered {report.linked:,} new article(s) in {report.seconds:.1f}s: "
-                f"{report.stories:,} stories"
+    with handled(db), Store(db, create=False, read_only=None) as store:
+        if _can_update(store):
+            report = store.update_stories(
+                rebuild=rebuild, on_wait=lambda message: stderr.print(escape(message))
             )
+            if report.linked:
+                stderr.print(
+                    f"clustered {report.linked:,} new article(s) in {report.seconds:.1f}s: "
+                    f"{report.stories:,} stories"
+                )
         found = store.stories(start, limit=limit, min_size=min_size, update=False)
         _write_stories(found, format, output, title=f"storytrace stories: {db}")
+
+
+def _can_update(store: Any) -> bool:
+    """Whether the stories can be brought up to date; says so when they cannot."""
+    if store.read_only:
+        stderr.print(
+            f"[yellow]warning:[/] {escape(str(store.path))} is read-only: the stories could "
+            "not be updated; listing what is stored",
+            markup=True,
+        )
+        return False
+    return True
 
 
 @app.command()
@@ -478,8 +516,8 @@ def story(
     """Show one story: its timeline, version graph and derivation tree."""
     from .corpus import Store
 
-    with handled(), Store(db, create=False) as store:
-        found = store.story(story_id)
+    with handled(db), Store(db, create=False, read_only=None) as store:
+        found = store.story(story_id, update=_can_update(store))
         _write_stories([found], format, output, title=found.title)
 
 
@@ -488,7 +526,7 @@ def reindex(db: DbOption = Path("storytrace.db")) -> None:
     """Rebuild every index of the store (LSH bands, fact keys, vector index file)."""
     from .corpus import Store
 
-    with handled(), Store(db, create=False) as store:
+    with handled(db), Store(db, create=False) as store:
         done = store.reindex(on_wait=lambda message: stderr.print(escape(message)))
         stdout.print(f"{escape(str(db))}: reindexed {done:,} article(s)")
 
@@ -520,7 +558,7 @@ def serve(
     from .server import ServerOptions
     from .server import serve as run_server
 
-    with handled():
+    with handled(db):
         try:
             limit = parse_size(max_body)
         except ConfigError:

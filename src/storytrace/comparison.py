@@ -12,9 +12,14 @@ from . import diff as _diff
 from . import relate as _relate
 from ._blas import one_blas_thread
 from .encode import Encoder, encoder_for_pair, get_encoder
-from .errors import EmptyInput
+from .errors import EmptyInput, TooLarge
 from .model import Article, Comparison
 from .similarity import UnitSimilarity, similarity_model
+
+MAX_PAIRS = 10_000_000
+"""Sentence pairs one comparison aligns (about 3,160 x 3,160): the aligner keeps every
+pair (docs/reliability.md measures ~200 bytes a pair), so a larger pair of texts is
+refused at once, before encoding, instead of ending in MemoryError."""
 
 
 def compare(
@@ -41,7 +46,7 @@ def compare(
     Raises:
         TypeError: ``a`` or ``b`` is not an Article (a path or a string of text: read it
             first; guessing which one a string is would read a file named like a text).
-        InputError: an article is empty after cleaning.
+        InputError: an article is empty after cleaning; TooLarge: over ``MAX_PAIRS``.
         MissingDependency: the encoder needs an extra that is not installed.
     """
     for name, value in (("a", a), ("b", b)):
@@ -73,6 +78,14 @@ def _compare(
     for art in (art_a, art_b):
         if not art.sentences:
             raise EmptyInput(art.source, "no sentences left once boilerplate is removed")
+    pairs_needed = len(art_a.sentences) * len(art_b.sentences)
+    if pairs_needed > MAX_PAIRS:
+        raise TooLarge(
+            f"{art_a.source} and {art_b.source}",
+            f"{len(art_a.sentences):,} x {len(art_b.sentences):,} sentences is over the "
+            f"{MAX_PAIRS:,} sentence pairs one comparison aligns (its memory grows with "
+            "every pair: about 2 GB at the limit); compare parts of the texts",
+        )
     name = encoder_for_pair(encoder, art_a.lang, art_b.lang)
     enc = get_encoder(name)
     if vectors is None or name != encoder_for_pair(encoder, None, None):

@@ -17,7 +17,7 @@ from typing import Any
 
 from ._blas import one_blas_thread
 from .encode import DEFAULT_ENCODER, Encoder, get_encoder
-from .errors import ConfigError, InputError
+from .errors import ConfigError, InputError, StoreError
 from .find import FindOptions, FindResult, find, find_stored
 from .indexing import AddReport, add_batch, reindex
 from .keys import LEAD_SENTENCES, SHINGLE_K, Keyer
@@ -25,7 +25,8 @@ from .lsh import optimal_params
 from .model import Article
 from .options import ReadOptions
 from .pipeline import read_many
-from .store.repository import Repository, StoreSettings
+from .store.db import store_error
+from .store.repository import Repository, StoreSettings, is_writable
 from .store.vectors import INDEX_KINDS, IndexState
 from .stories import Story
 from .stories.load import load_story, story_ids, story_key
@@ -88,9 +89,13 @@ class Store:
         options: settings for a new store; for an existing one, ``encoder`` and
             ``index`` must match what it was created with, or be None.
         create: False to refuse a path that is not a store yet.
+        read_only: open for reading only (SQLite ``mode=ro``; ``immutable`` on a
+            read-only folder): every write then raises ``StoreError``. None: read-only
+            exactly when the file or its folder is not writable.
 
     Raises:
-        StoreError: the file is not a storytrace store, or was written by a newer one.
+        StoreError: the file is not a storytrace store, was written by a newer one, is
+            damaged, or cannot be written and ``read_only`` is False.
         NotFound: ``create`` is False and there is no store at ``path``.
         ConfigError: ``options`` contradict the store's settings.
 
@@ -106,9 +111,12 @@ class Store:
         *,
         options: StoreOptions | None = None,
         create: bool = True,
+        read_only: bool | None = False,
     ) -> None:
         new = (options or StoreOptions()).settings if create else None
-        self.repository = Repository(path, new_settings=new)
+        if read_only is None:
+            read_only = Path(path).exists() and not is_writable(Path(path))
+        self.repository = Repository(path, new_settings=new, read_only=read_only)
         """The store's reads and writes, for the stages (``storytrace.store``)."""
         try:
             _check_options(self.repository, options)
@@ -130,6 +138,11 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @property
+    def read_only(self) -> bool:
+        """Whether this store was opened for reading only."""
+        return self.repository.read_only
 
     @property
     def index_path(self) -> Path:
@@ -194,18 +207,19 @@ class Store:
             if on_error is not None:
                 on_error(err)
 
+        self._check_writable("add articles")
         with self.repository.writer_lock(on_wait), one_blas_thread():
             batch: list[Article] = []
             for article in _articles(sources, read_options, failed):
                 batch.append(article)
                 if len(batch) >= size:
-                    add_batch(self.repository, self.keyer, batch, report)
+                    add_batch(self.repository, self.keyer, batch, report, failed)
                     batch = []
                     report.seconds = time.perf_counter() - start
                     if on_progress is not None:
                         on_progress(report)
             if batch:
-                add_batch(self.repository, self.keyer, batch, report)
+                add_batch(self.repository, self.keyer, batch, report, failed)
             self.repository.sync_index()
         report.seconds = time.perf_counter() - start
         if on_progress is not None:
@@ -220,8 +234,16 @@ class Store:
     ) -> int:
         """Rebuild every index (signatures, LSH bands, fact keys, vector file) from the
         stored articles and their document vectors; returns how many were indexed."""
+        self._check_writable("reindex")
         with self.repository.writer_lock(on_wait), one_blas_thread():
             return reindex(self.repository, self.keyer, on_progress=on_progress)
+
+    def _check_writable(self, what: str) -> None:
+        if self.read_only:
+            raise StoreError(
+                str(self.path),
+                f"is open read-only (the file or its folder is not writable): cannot {what}",
+            )
 
     # --- find -------------------------------------------------------------------------------
 
@@ -256,10 +278,13 @@ class Store:
         rebuild: bool = False,
         on_progress: Callable[[int, int], None] | None = None,
         on_wait: Callable[[str], None] | None = None,
+        blocking: bool = True,
     ) -> StoriesReport:
         """Put every article not yet in a story into one (``storytrace.stories.update``);
-        ``rebuild`` re-links and re-clusters everything."""
-        with self.repository.writer_lock(on_wait), one_blas_thread():
+        ``rebuild`` re-links and re-clusters everything. Not ``blocking``: raise
+        ``StoreError`` at once when another process is writing, instead of waiting."""
+        self._check_writable("update the stories")
+        with self.repository.writer_lock(on_wait, blocking=blocking), one_blas_thread():
             return update_stories(self.repository, rebuild=rebuild, on_progress=on_progress)
 
     def stories(
@@ -278,7 +303,7 @@ class Store:
             min_size: only stories of at least this many articles.
             update: first cluster the articles added since the last call.
         """
-        if update and self.repository.stories.pending():
+        if update and not self.read_only and self.repository.stories.pending():
             self.update_stories()
         keys = story_ids(self.repository, since=since, min_size=min_size)
         return [load_story(self.repository, key) for key in keys[:limit]]
@@ -289,7 +314,7 @@ class Store:
         Raises:
             NotFound: no article has this id.
         """
-        if update and self.repository.stories.pending():
+        if update and not self.read_only and self.repository.stories.pending():
             self.update_stories()
         return load_story(self.repository, story_key(self.repository, story_id))
 
@@ -331,4 +356,4 @@ def _articles(
         yield from read_many(paths, options=read_options, on_error=on_error)
 
 
-__all__ = ["DEFAULT_PATH", "AddReport", "Store", "StoreOptions"]
+__all__ = ["DEFAULT_PATH", "AddReport", "Store", "StoreOptions", "is_writable", "store_error"]

@@ -9,8 +9,9 @@ caller's business (``storytrace.corpus`` reads them with ``pipeline.read_many``)
 Identity: an article is stored once. Adding the same publication twice is a no-op and
 says so, while the same text published by another outlet is another article (a duplicate
 version of the first, which ``find`` lists). An id given by the source (JSONL ``id``) is
-kept; otherwise the id is the store key's first 16 hex digits. Two different articles
-given the same id: the second is refused, naming both.
+kept and is part of the identity, so the same body under two ids is stored twice and
+each is found by its id; otherwise the id is the store key's first 16 hex digits. Two
+different articles given the same id: the second is refused, naming both.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 
 from .errors import InputError
 from .facts.keys import fact_keys
-from .keys import Keyer, store_key
+from .keys import Keyer, publication_key, store_key
 from .model import Article
 from .store.repository import Repository, SearchKeys
 
@@ -45,40 +46,50 @@ class AddReport:
 
 
 def add_batch(
-    repo: Repository, keyer: Keyer, articles: Sequence[Article], report: AddReport
+    repo: Repository,
+    keyer: Keyer,
+    articles: Sequence[Article],
+    report: AddReport,
+    on_error: Callable[[InputError], None] | None = None,
 ) -> None:
-    """Store the new articles of one batch atomically; duplicates and refused ids go to
-    ``report``. The caller holds the writer lock."""
+    """Store the new articles of one batch atomically; duplicates go to ``report``, and
+    refused ids to ``on_error`` (default: ``report.failed``), one error each naming the
+    input and the article already stored. The caller holds the writer lock."""
+    refuse = on_error if on_error is not None else report.failed.append
     fresh: list[tuple[str, Article]] = []
     seen: set[str] = set()
     for article in articles:
         key = store_key(article)
         if key in seen:
-            report.duplicates.append((article.source, article.id or key[:16]))
+            report.duplicates.append((article.source, article.id))
             continue
         seen.add(key)
         fresh.append((key, article))
     existing = repo.existing([k for k, _ in fresh]) if fresh else {}
-    todo: list[Article] = []
+    todo: list[tuple[str, Article]] = []
     for key, article in fresh:
         if key in existing:
             report.duplicates.append((article.source, existing[key]))
         else:
-            todo.append(article)
-    taken = repo.taken_ids([a.id for a in todo]) if todo else set()
+            todo.append((key, article))
+    stored = repo.store_keys_of_ids([a.id for _, a in todo]) if todo else {}
     ready: list[Article] = []
-    for article in todo:
-        if article.id in taken:
-            report.failed.append(
+    for key, article in todo:
+        held = stored.get(article.id)
+        if held is None:
+            stored[article.id] = (key, article.source)
+            ready.append(article)
+        elif held[0] == publication_key(article):
+            # stored by a version whose store key did not hold the id yet
+            report.duplicates.append((article.source, article.id))
+        else:
+            refuse(
                 InputError(
                     article.source,
-                    f"id {article.id!r} is already stored for a different article; "
-                    "give this one another id",
+                    f"id {article.id!r} is already stored for a different article "
+                    f"(from {held[1]}); give this one another id",
                 )
             )
-        else:
-            taken.add(article.id)
-            ready.append(article)
     if ready:
         repo.add_articles(ready, keyer.compute(ready))
         report.added += len(ready)

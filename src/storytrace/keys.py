@@ -11,6 +11,7 @@ can run it in its workers and hand the results to a store. Why these keys:
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -131,7 +132,18 @@ def compute_keys(
 
 def store_key(article: Article) -> str:
     """The identity of a publication: a hash of its cleaned body and the metadata that
-    tells one publication from another (title, date, outlet, URL)."""
+    tells one publication from another (title, date, outlet, URL), and of its id when its
+    source gave one (an id is kept: two records with the same body under two ids are
+    two articles, one a duplicate version of the other)."""
+    published = article.published.isoformat() if article.published else None
+    key = publication_hash(article.body, article.title, published, article.outlet, article.url)
+    if article.id == key[:16]:
+        return key
+    return hashlib.sha256(f"{key}\x1f{article.id}".encode()).hexdigest()
+
+
+def publication_key(article: Article) -> str:
+    """``store_key`` without the id: the key of stores made before ids joined it."""
     published = article.published.isoformat() if article.published else None
     return publication_hash(article.body, article.title, published, article.outlet, article.url)
 

@@ -15,7 +15,7 @@ from . import clean as _clean
 from . import facts as _facts
 from . import lang as _lang
 from . import segment as _segment
-from .errors import EmptyInput, InputError
+from .errors import EmptyInput, InputError, MalformedInput
 from .facts.dates import DateContext, find_dates
 from .facts.lexicon import load as load_lexicon
 from .ingest import iter_raw
@@ -38,12 +38,34 @@ def publication_hash(
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
+FIELD_LIMITS: dict[str, int] = {"id": 1000, "title": 2000, "outlet": 500, "url": 8192, "lang": 35}
+"""Characters a metadata field may hold (the text's limit is ``max_bytes``): a record
+with a longer one is refused and named, and the rest of its source is read."""
+
+
+def check_fields(raw: RawArticle) -> None:
+    """Refuse a record whose metadata is over ``FIELD_LIMITS``.
+
+    Raises:
+        MalformedInput: a field is too long.
+    """
+    for name, limit in FIELD_LIMITS.items():
+        value = getattr(raw, name)
+        if isinstance(value, str) and len(value) > limit:
+            raise MalformedInput(
+                raw.source,
+                f'"{name}" is {len(value):,} characters long; at most {limit:,} are accepted',
+            )
+
+
 def analyze(raw: RawArticle) -> Article:
     """Clean, segment and extract the facts of one raw article.
 
     Raises:
         EmptyInput: the text is empty, or nothing is left after cleaning.
+        MalformedInput: a metadata field is over ``FIELD_LIMITS``.
     """
+    check_fields(raw)
     if not raw.text.strip():
         raise EmptyInput(raw.source, "no text to read")
     lang, confidence = (raw.lang, None) if raw.lang else _lang.identify(raw.text)
@@ -135,17 +157,33 @@ def read_many(
 def read(source: Source, *, options: ReadOptions | None = None) -> Article:
     """Read exactly one article from ``source``.
 
+    A source holding more than one record is refused before any record is analysed, so
+    an archive given by mistake costs a parse of two records, not an analysis of all.
+
     Raises:
         InputError: the source is unreadable, or holds no article or more than one
             (use ``read_many`` for collections).
     """
-    articles = list(read_many([source], options=options))
-    if len(articles) != 1:
+    opts = options or ReadOptions()
+    items = iter(iter_raw(source, opts))
+    try:
+        first = next(items, None)
+        second = next(items, None) if first is not None else None
+    finally:
+        close = getattr(items, "close", None)
+        if close is not None:
+            close()
+    if first is None:
+        raise InputError(str(source), "holds 0 articles; read() wants exactly one")
+    if isinstance(first, InputError):
+        raise first
+    if isinstance(second, InputError):
+        raise second
+    if second is not None:
         raise InputError(
-            str(source),
-            f"holds {len(articles)} articles; read() wants exactly one (use read_many)",
+            str(source), "holds more than one article; read() wants exactly one (use read_many)"
         )
-    return articles[0]
+    return analyze(first)
 
 
 def from_text(text: str, *, source: str = "<text>", **metadata: object) -> Article:

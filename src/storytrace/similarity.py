@@ -91,6 +91,10 @@ def same_statement(model: LogisticModel, features: np.ndarray) -> np.ndarray:
     return model.predict(np.moveaxis(features[rows], 0, -1))
 
 
+BLOCK_CELLS = 1_000_000
+"""Sentence pairs whose features ``UnitSimilarity.matrix`` holds at once (64 MB)."""
+
+
 @dataclass(frozen=True, slots=True)
 class _Side:
     """One side's runs of sentences, read once for every feature."""
@@ -103,6 +107,17 @@ class _Side:
     sizes: list[float]
     """Letters and digits of each run over the document's mean a sentence: a length
     that means the same in every script (a Japanese "word" is a whole clause)."""
+
+    def rows(self, block: slice) -> _Side:
+        """The runs of ``block`` only."""
+        return _Side(
+            self.texts[block],
+            self.words[block],
+            self.anchors[block],
+            self.stems[block],
+            self.caps[block],
+            self.sizes[block],
+        )
 
     @classmethod
     def of(
@@ -145,7 +160,11 @@ def pair_features(a: _Side, b: _Side, cosine: np.ndarray, *, cross_lingual: bool
         len_a = np.log1p([len(w) for w in a.words])[:, None]
         len_b = np.log1p([len(w) for w in b.words])[None, :]
     out[4] = np.abs(len_a - len_b)
-    out[7] = [[jaccard(x, y) for y in b.anchors] for x in a.anchors]
+    if n and m:
+        inter, size_a, size_b = _overlaps(a.anchors, b.anchors)
+        union = size_a + size_b - inter
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out[7] = np.where(union > 0, inter / union, 0.0)
     if cross_lingual or not n or not m:
         return out
     inter, size_a, size_b = _overlaps([set(w) for w in a.words], [set(w) for w in b.words])
@@ -176,36 +195,39 @@ def _overlaps(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Intersection sizes of every pair of sets, and the set sizes broadcast to match.
 
-    Up to a few thousand pairs, plain set intersections beat building the two binary
-    matrices (a 20 x 20 sentence pair: 0.15 ms against 1 ms); above, the matrix product
-    wins.
+    Up to a few thousand pairs, plain set intersections are fastest (a 20 x 20 sentence
+    pair: 0.15 ms). Above, an inverted index: for each item both sides hold, every
+    (A row, B row) pair holding it gains one. Memory is the result (n x m) plus the
+    index, never a sentences x vocabulary matrix (which took 10 GiB for 5 MB texts).
     """
-    if len(sets_a) * len(sets_b) <= 2500:
-        inter = np.array([[len(x & y) for y in sets_b] for x in sets_a], dtype=np.float64).reshape(
-            len(sets_a), len(sets_b)
-        )
-        size_a = np.broadcast_to(
-            np.array([len(x) for x in sets_a], dtype=np.float64)[:, None], inter.shape
-        )
-        size_b = np.broadcast_to(
-            np.array([len(y) for y in sets_b], dtype=np.float64)[None, :], inter.shape
-        )
-        return inter, size_a, size_b
-    vocab: dict[Hashable, int] = {}
-    for group in (sets_a, sets_b):
-        for items in group:
-            for item in items:
-                vocab.setdefault(item, len(vocab))
-    width = max(len(vocab), 1)
-    ma = np.zeros((len(sets_a), width), dtype=np.float32)
-    mb = np.zeros((len(sets_b), width), dtype=np.float32)
-    for row, items in enumerate(sets_a):
-        ma[row, [vocab[i] for i in items]] = 1.0
-    for row, items in enumerate(sets_b):
-        mb[row, [vocab[i] for i in items]] = 1.0
-    inter = np.asarray(ma @ mb.T, dtype=np.float64)
-    size_a = np.broadcast_to(ma.sum(axis=1, dtype=np.float64)[:, None], inter.shape)
-    size_b = np.broadcast_to(mb.sum(axis=1, dtype=np.float64)[None, :], inter.shape)
+    shape = (len(sets_a), len(sets_b))
+    size_a = np.broadcast_to(
+        np.array([len(x) for x in sets_a], dtype=np.float64).reshape(-1, 1), shape
+    )
+    size_b = np.broadcast_to(
+        np.array([len(y) for y in sets_b], dtype=np.float64).reshape(1, -1), shape
+    )
+    if shape[0] * shape[1] <= 2500:
+        inter = np.array([[len(x & y) for y in sets_b] for x in sets_a], dtype=np.float64)
+        return inter.reshape(shape), size_a, size_b
+    rows_b: dict[Hashable, list[int]] = {}
+    for j, items in enumerate(sets_b):
+        for item in items:
+            rows_b.setdefault(item, []).append(j)
+    rows_a: dict[Hashable, list[int]] = {}
+    for i, items in enumerate(sets_a):
+        for item in items:
+            if item in rows_b:
+                rows_a.setdefault(item, []).append(i)
+    inter = np.zeros(shape, dtype=np.float64)
+    flat = inter.reshape(-1)
+    width = shape[1]
+    for item, rows in rows_a.items():
+        cols = rows_b[item]
+        if len(rows) == 1 and len(cols) == 1:
+            flat[rows[0] * width + cols[0]] += 1.0
+        else:
+            inter[np.ix_(rows, cols)] += 1.0
     return inter, size_a, size_b
 
 
@@ -235,17 +257,46 @@ class UnitSimilarity:
     lang_b: str = "en"
 
     def matrix(self) -> np.ndarray:
-        """P(same statement) of every A sentence against every B sentence, shape (n, m)."""
-        return same_statement(self.model, self.matrix_features())
+        """P(same statement) of every A sentence against every B sentence, shape (n, m).
 
-    def matrix_features(self) -> np.ndarray:
-        """The features of every A sentence against every B sentence, ``(8, n, m)``."""
+        Computed ``BLOCK_CELLS`` pairs at a time, so the peak is the result (8 bytes a
+        pair) plus one block's features, not the eight features of every pair at once.
+        """
+        n, m = len(self.a), len(self.b)
+        out = np.zeros((n, m), dtype=np.float64)
+        if not n or not m:
+            return out
+        sides = self._sides()
+        rows = max(1, BLOCK_CELLS // m)
+        for start in range(0, n, rows):
+            block = slice(start, min(n, start + rows))
+            out[block] = self.block(block, slice(0, m), sides=sides)
+        return out
+
+    def block(
+        self, rows: slice, cols: slice, *, sides: tuple[_Side, _Side] | None = None
+    ) -> np.ndarray:
+        """P(same statement) of A sentences ``rows`` against B sentences ``cols``: what a
+        banded or windowed aligner asks for, in memory of that rectangle only."""
+        side_a, side_b = sides if sides is not None else self._sides()
+        cosine = np.asarray(self.va[rows] @ self.vb[cols].T, dtype=np.float64)
+        features = pair_features(
+            side_a.rows(rows), side_b.rows(cols), cosine, cross_lingual=self.cross_lingual
+        )
+        return same_statement(self.model, features)
+
+    def _sides(self) -> tuple[_Side, _Side]:
         side_a = _Side.of(
             [s.text for s in self.a], [anchor_keys(s.facts) for s in self.a], self.lang_a
         )
         side_b = _Side.of(
             [s.text for s in self.b], [anchor_keys(s.facts) for s in self.b], self.lang_b
         )
+        return side_a, side_b
+
+    def matrix_features(self) -> np.ndarray:
+        """The features of every A sentence against every B sentence, ``(8, n, m)``."""
+        side_a, side_b = self._sides()
         if len(self.a) and len(self.b):
             cosine = np.asarray(self.va @ self.vb.T, dtype=np.float64)
         else:

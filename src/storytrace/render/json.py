@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Iterable, Sequence
+import textwrap
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from ..find import FindResult, Version
@@ -68,6 +69,23 @@ def article_to_dict(article: Article, *, with_facts: bool = True) -> dict[str, A
 def inspect_to_dict(articles: Iterable[Article]) -> dict[str, Any]:
     """``storytrace inspect --format json``: every article read, with its facts."""
     return {"articles": [article_to_dict(a) for a in articles]}
+
+
+def inspect_chunks(
+    articles: Iterable[Article], errors: Callable[[], list[dict[str, str]]]
+) -> Iterator[str]:
+    """``storytrace inspect --format json`` piece by piece, each article as soon as it is
+    read: the same document as ``dumps`` of ``inspect_to_dict`` plus ``"errors"`` (asked
+    of ``errors`` once the articles are done), in memory independent of their number."""
+    yield '{\n  "articles": ['
+    first = True
+    for article in articles:
+        text = json.dumps(article_to_dict(article), ensure_ascii=False, indent=2)
+        yield ("\n" if first else ",\n") + textwrap.indent(text, "    ")
+        first = False
+    yield '],\n  "errors": ' if first else '\n  ],\n  "errors": '
+    listed = json.dumps(errors(), ensure_ascii=False, indent=2)
+    yield textwrap.indent(listed, "  ")[2:] + "\n}\n"
 
 
 def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:

@@ -89,7 +89,9 @@ async def compare_endpoint(body: CompareRequest, request: Request) -> JSONRespon
     # the dict is built on the worker too: it is CPU work, kept off the event loop
     diff = await state.workers.read(
         lambda store: comparison_to_dict(
-            service.compare_sides(store, body.a, body.b, encoder=encoder)
+            service.compare_sides(
+                store, body.a, body.b, encoder=encoder, max_chars=state.options.max_compare
+            )
         )
     )
     return JSONResponse(diff)
@@ -178,7 +180,7 @@ async def stories_endpoint(
     ] = None,
 ) -> JSONResponse:
     state = get_state(request)
-    found = await state.workers.write(  # brings the stories up to date: a write
+    found = await state.workers.fresh(  # brought up to date first, within a bound
         lambda store: [story_to_dict(s) for s in service.stories(store, since)]
     )
     return JSONResponse({"stories": found, "count": len(found)})
@@ -192,7 +194,7 @@ async def stories_endpoint(
 )
 async def story_endpoint(story_id: str, request: Request) -> JSONResponse:
     state = get_state(request)
-    found = await state.workers.write(lambda store: story_to_dict(service.story(store, story_id)))
+    found = await state.workers.fresh(lambda store: story_to_dict(service.story(store, story_id)))
     return JSONResponse(found)
 
 

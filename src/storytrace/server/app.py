@@ -58,9 +58,13 @@ def create_app(options: ServerOptions | None = None) -> FastAPI:
             f"the web UI's templates are missing from this installation ({TEMPLATES}); "
             "install storytrace with them (pip install -e . from a checkout)"
         )
-    with Store(opts.db):
-        pass  # creates the store when missing; refuses a file that is not one
-    workers = StoreWorkers(opts.db, readers=opts.workers)
+    # creates the store when missing; refuses a file that is not one; a store that
+    # cannot be written is served read-only
+    with Store(opts.db, read_only=None) as store:
+        read_only = store.read_only
+    workers = StoreWorkers(
+        opts.db, readers=opts.workers, read_only=read_only, stories_wait=opts.stories_wait
+    )
     state = ServerState(options=opts, workers=workers, env=environment())
 
     @asynccontextmanager

@@ -16,6 +16,10 @@ from ..errors import ConfigError
 DEFAULT_MAX_BODY = 2 * 1024 * 1024
 """Request bodies over 2 MB are refused (413) before they are read in full."""
 
+DEFAULT_MAX_COMPARE = 200_000
+"""Characters of text per side of a comparison (about 1,500 news sentences): the
+alignment is quadratic in sentences, so a larger pair is refused before analysis."""
+
 TOKEN_ENV = "STORYTRACE_TOKEN"
 """The environment variable ``--token`` falls back to (kept out of the process list)."""
 
@@ -57,6 +61,10 @@ class ServerOptions:
             (None: the library default, as ``storytrace diff``).
         workers: threads that run store reads and comparisons (each keeps its own
             store connection); writes always go through one more, single, thread.
+        stories_wait: seconds a stories request waits for the stories to be brought up
+            to date before it lists what is stored (the update goes on regardless).
+        max_compare: characters of text per side a comparison accepts; a larger side is
+            refused (413) before any analysis.
     """
 
     db: Path = Path("storytrace.db")
@@ -66,6 +74,8 @@ class ServerOptions:
     max_body: int = DEFAULT_MAX_BODY
     encoder: str | None = None
     workers: int = 2
+    stories_wait: float = 2.0
+    max_compare: int = DEFAULT_MAX_COMPARE
 
     def __post_init__(self) -> None:
         if self.token is not None and not self.token.strip():

@@ -68,7 +68,13 @@ async def compare_stored(
     chosen = state.encoder(encoder)
     view = await state.workers.read(
         lambda store: build_view(
-            service.compare_sides(store, CompareSide(id=a), CompareSide(id=b), encoder=chosen)
+            service.compare_sides(
+                store,
+                CompareSide(id=a),
+                CompareSide(id=b),
+                encoder=chosen,
+                max_chars=state.options.max_compare,
+            )
         )
     )
     return await _page(
@@ -96,6 +102,7 @@ async def compare_posted(request: Request) -> HTMLResponse:
             if isinstance(upload, UploadFile) and upload.filename:
                 inputs.append((upload.filename, await upload.read()))
             elif isinstance(text, str) and text.strip():
+                service.check_size(side.upper(), len(text), state.options.max_compare)
                 inputs.append((f"pasted {side.upper()}", text))
             else:
                 raise HTTPProblem(
@@ -111,7 +118,11 @@ async def compare_posted(request: Request) -> HTMLResponse:
                 articles.append(service.article_from_upload(name, content, max_bytes=limit))
             else:
                 articles.append(service.article_from_text(content, name=name))
-        return build_view(service.compare_articles(articles[0], articles[1], encoder=encoder))
+        return build_view(
+            service.compare_articles(
+                articles[0], articles[1], encoder=encoder, max_chars=state.options.max_compare
+            )
+        )
 
     view = await state.workers.compute(work)
     return await _page(state, "compare.html", view=view, a_href=None, b_href=None)
@@ -140,16 +151,16 @@ async def article(request: Request, article_id: str) -> HTMLResponse:
 async def stories(request: Request, since: str = "") -> HTMLResponse:
     state = get_state(request)
     day = _date(since)
-    found = await state.workers.write(lambda store: service.stories(store, day))
+    found = await state.workers.fresh(lambda store: service.stories(store, day))
     return await _page(state, "stories.html", stories=found, since=day.isoformat() if day else "")
 
 
 @router.get("/stories/{story_id:path}", response_class=HTMLResponse)
 async def story(request: Request, story_id: str) -> HTMLResponse:
     state = get_state(request)
-    # Store.story brings the stories up to date (a write); the layout goes along, off
-    # the event loop
-    found, graph = await state.workers.write(
+    # the stories are brought up to date first (within a bound); the layout goes along,
+    # off the event loop
+    found, graph = await state.workers.fresh(
         lambda store: _with_layout(service.story(store, story_id))
     )
     return await _page(state, "story.html", story=found, graph=graph)

@@ -25,6 +25,7 @@ from ..options import ReadOptions
 from ..pipeline import from_text, read
 from ..stories import Story
 from .errors import HTTPProblem
+from .options import DEFAULT_MAX_COMPARE
 from .schemas import AddArticle, CompareSide
 
 # --- stories, as the store gives them --------------------------------------------
@@ -76,17 +77,43 @@ def _from_text(text: str, *, source: str, metadata: dict[str, str]) -> Article:
 
 
 def compare_sides(
-    store: Store, a: CompareSide, b: CompareSide, *, encoder: str | None
+    store: Store,
+    a: CompareSide,
+    b: CompareSide,
+    *,
+    encoder: str | None,
+    max_chars: int = DEFAULT_MAX_COMPARE,
 ) -> Comparison:
-    """``storytrace.compare`` of two sides (stored ids or texts)."""
+    """``storytrace.compare`` of two sides (stored ids or texts); a side over
+    ``max_chars`` characters is refused before either is analysed."""
+    for side, name in ((a, "A"), (b, "B")):
+        if side.text is not None:
+            check_size(name, len(side.text), max_chars)
     article_a = article_from_side(store, a, "A")
     article_b = article_from_side(store, b, "B")
-    return compare(article_a, article_b, encoder=encoder)
+    return compare_articles(article_a, article_b, encoder=encoder, max_chars=max_chars)
 
 
-def compare_articles(a: Article, b: Article, *, encoder: str | None) -> Comparison:
-    """``storytrace.compare`` of two analysed articles (uploaded or pasted)."""
+def compare_articles(
+    a: Article, b: Article, *, encoder: str | None, max_chars: int = DEFAULT_MAX_COMPARE
+) -> Comparison:
+    """``storytrace.compare`` of two analysed articles (uploaded or pasted), each at most
+    ``max_chars`` characters of body."""
+    check_size("A", len(a.body), max_chars)
+    check_size("B", len(b.body), max_chars)
     return compare(a, b, encoder=encoder)
+
+
+def check_size(name: str, chars: int, max_chars: int) -> None:
+    """Refuse (413) a side of a comparison longer than the server's budget."""
+    if chars > max_chars:
+        raise HTTPProblem(
+            413,
+            "PayloadTooLarge",
+            f"version {name} has {chars:,} characters of text; this server compares at most "
+            f"{max_chars:,} per side (the alignment grows with the square of the sentences): "
+            "compare a part, or use storytrace diff",
+        )
 
 
 @dataclass(frozen=True, slots=True)

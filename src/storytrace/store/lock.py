@@ -14,10 +14,22 @@ import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from ..errors import StoreError
+
+
+class LockBusy(StoreError):
+    """Another writer holds the store's writer lock (only raised when not waiting)."""
+
 
 @contextlib.contextmanager
-def writer_lock(db_path: Path, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
-    """Hold the store's writer lock for the block; calls ``on_wait`` once if it must wait."""
+def writer_lock(
+    db_path: Path, on_wait: Callable[[str], None] | None = None, *, blocking: bool = True
+) -> Iterator[None]:
+    """Hold the store's writer lock for the block; calls ``on_wait`` once if it must wait.
+
+    Raises:
+        LockBusy: ``blocking`` is False and another writer holds the lock.
+    """
     lock_path = db_path.with_name(db_path.name + ".lock")
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
@@ -25,6 +37,10 @@ def writer_lock(db_path: Path, on_wait: Callable[[str], None] | None = None) -> 
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "another process"
+            if not blocking:
+                raise LockBusy(
+                    str(db_path), f"another storytrace process ({holder}) is writing"
+                ) from None
             if on_wait is not None:
                 on_wait(f"{db_path}: another storytrace process ({holder}) is writing; waiting")
             fcntl.flock(fd, fcntl.LOCK_EX)

@@ -23,14 +23,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._version import __version__
-from ..errors import NotFound
+from ..errors import NotFound, StoreError
 from ..fingerprint import signature_from_bytes, signature_to_bytes
 from ..keys import ArticleKeys
 from ..model import Article
 from . import db as _db
 from .lock import writer_lock
 from .records import article_from_record, article_to_record
-from .schema import check_file, migrate, schema_version
+from .schema import MIGRATIONS, check_file, create, migrate, schema_version
 from .story_tables import StoryTables
 from .vector_file import VectorFile
 from .vectors import IndexState, VectorIndex
@@ -82,6 +82,17 @@ class StoreSettings:
         )
 
 
+REQUIRED_META = ("encoder", "dim", "index", "num_perm", "bands", "rows")
+"""The ``meta`` rows a store cannot be read without."""
+
+
+def is_writable(path: Path) -> bool:
+    """Whether the store at ``path`` can be written: its file (when it exists) and its
+    folder (the WAL side files and the lock file live there)."""
+    folder_ok = _db.writable(path.parent)
+    return folder_ok and (not path.exists() or _db.writable(path))
+
+
 @dataclass(frozen=True, slots=True)
 class StoredArticle:
     """A row of the store: its integer key and the article."""
@@ -96,38 +107,38 @@ class Repository:
     Args:
         path: the SQLite file.
         new_settings: how to make the settings of a new store; None to refuse a path
-            that is not a store yet. Called only when the store is created.
+            that is not a store yet. Called only when the store is created (or completed
+            after an interrupted creation by an older version), before anything is written.
+        read_only: open without ever writing (``db.connect``); a store that is not
+            writable must be opened so.
 
     Raises:
-        StoreError: the file is not a storytrace store, or was written by a newer one.
+        StoreError: the file is not a storytrace store, was written by a newer one, is
+            damaged, or is read-only and ``read_only`` is False.
         NotFound: there is no store at ``path`` and ``new_settings`` is None.
     """
 
     def __init__(
-        self, path: str | Path, *, new_settings: Callable[[], StoreSettings] | None = None
+        self,
+        path: str | Path,
+        *,
+        new_settings: Callable[[], StoreSettings] | None = None,
+        read_only: bool = False,
     ) -> None:
         self.path = Path(path)
-        exists = check_file(self.path)
-        if not exists and new_settings is None:
-            raise NotFound(f"{self.path}: no storytrace store here; create one with add")
-        if not exists:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = _db.connect(self.path)
+        self.read_only = read_only
+        """Whether this connection never writes."""
         try:
-            if schema_version(self._db, str(self.path)) == 0:
-                with writer_lock(self.path):
-                    self._db.execute("PRAGMA journal_mode = WAL")
-                    migrate(self._db, str(self.path))
-                    if new_settings is not None:
-                        self._init_meta(new_settings())
-            else:
-                migrate(self._db, str(self.path))
-            self._db.execute("PRAGMA synchronous = NORMAL")
-            meta = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
-            self.settings = StoreSettings.from_meta(meta)
+            self._db = self._open(new_settings)
+        except sqlite3.Error as err:
+            raise _db.store_error(self.path, err) from None
+        try:
+            self.settings = self._settings(new_settings)
             """What the store was created with (fixed for its lifetime)."""
-        except BaseException:
+        except BaseException as err:
             self._db.close()
+            if isinstance(err, sqlite3.Error):
+                raise _db.store_error(self.path, err) from None
             raise
         settings = self.settings
         self._vectors = VectorFile(self._db, self.index_path, settings.index, settings.dim)
@@ -135,15 +146,64 @@ class Repository:
         """The story tables (evidence, links, edges, members)."""
         self._count, self._count_version = 0, -1
 
-    def _init_meta(self, settings: StoreSettings) -> None:
+    def _open(self, new_settings: Callable[[], StoreSettings] | None) -> sqlite3.Connection:
+        """The connection, the store made first when there is none (in one transaction,
+        under the writer lock, so that two first opens at once make it once)."""
+        if check_file(self.path):
+            if not self.read_only and not is_writable(self.path):
+                raise StoreError(
+                    str(self.path),
+                    "is read-only (the file or its folder is not writable): it cannot be "
+                    "written to; find, stories, story and serve still read it",
+                )
+            return _db.connect(self.path, read_only=self.read_only)
+        if new_settings is None or self.read_only:
+            raise NotFound(f"{self.path}: no storytrace store here; create one with add")
+        settings = new_settings()  # may load an encoder: before any lock or write
         meta = settings.to_meta() | {
             "created_by": f"storytrace {__version__}",
             "created_at": _db.now(),
         }
-        with _db.atomic(self._db):
-            self._db.executemany(
-                "INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", meta.items()
-            )
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with writer_lock(self.path):
+            if check_file(self.path):  # made by another process while we waited
+                return _db.connect(self.path)
+            db = _db.connect(self.path)
+            try:
+                create(db, str(self.path), meta)
+            except BaseException:
+                db.close()
+                raise
+            return db
+
+    def _settings(self, new_settings: Callable[[], StoreSettings] | None) -> StoreSettings:
+        """The settings in ``meta``, after the missing migrations are applied; a store an
+        older version left without settings is completed when ``new_settings`` is given."""
+        version = schema_version(self._db, str(self.path))
+        if version < len(MIGRATIONS):
+            if self.read_only:
+                raise StoreError(
+                    str(self.path),
+                    "was made by an older storytrace and must be upgraded before it can be "
+                    "read; open it once with write access (storytrace reindex --db ...)",
+                )
+            migrate(self._db, str(self.path))
+        self._db.execute("PRAGMA synchronous = NORMAL")
+        meta = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
+        if not all(key in meta for key in REQUIRED_META):
+            if new_settings is None or self.read_only:
+                raise StoreError(
+                    str(self.path),
+                    "was left half-made (its creation was interrupted before its settings "
+                    "were written); run storytrace add --db on it to complete it",
+                )
+            with writer_lock(self.path), _db.atomic(self._db):
+                rows = new_settings().to_meta() | {"created_by": f"storytrace {__version__}"}
+                self._db.executemany(
+                    "INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", rows.items()
+                )
+            meta = dict(self._db.execute("SELECT key, value FROM meta").fetchall())
+        return StoreSettings.from_meta(meta)
 
     # --- lifecycle ------------------------------------------------------------------------
 
@@ -163,11 +223,12 @@ class Repository:
         return self.path.with_name(self.path.name + f".{self.settings.index}")
 
     def writer_lock(
-        self, on_wait: Callable[[str], None] | None = None
+        self, on_wait: Callable[[str], None] | None = None, *, blocking: bool = True
     ) -> contextlib.AbstractContextManager[None]:
         """The store's writer lock (``lock.writer_lock``): hold it around every write that
-        also touches the vector index file, as adding and reindexing do."""
-        return writer_lock(self.path, on_wait)
+        also touches the vector index file, as adding and reindexing do. Not
+        ``blocking``: ``lock.LockBusy`` when another writer holds it."""
+        return writer_lock(self.path, on_wait, blocking=blocking)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
@@ -192,6 +253,15 @@ class Repository:
     def __len__(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
 
+    def _article(self, record: bytes) -> Article:
+        """A stored record as an Article; a record that cannot be read is damage."""
+        try:
+            return article_from_record(record)
+        except (ValueError, KeyError, TypeError) as err:
+            raise _db.store_error(
+                self.path, sqlite3.DatabaseError(f"a damaged record: {err}")
+            ) from err
+
     def cached_count(self) -> int:
         """``len(self)``, recounted only when the database changed (100,000 rows: ms)."""
         version = self._data_version()
@@ -210,15 +280,12 @@ class Repository:
         ).fetchone()
         if row is None:
             raise NotFound(f"{self.path}: no article with id {article_id!r}")
-        return StoredArticle(int(row[0]), article_from_record(row[1]))
+        return StoredArticle(int(row[0]), self._article(row[1]))
 
     def articles_by_rowid(self, rowids: Sequence[int]) -> dict[int, Article]:
         """The stored articles of these rows (rows that do not exist are left out)."""
         sql = "SELECT rowid, record FROM articles WHERE rowid IN ({marks})"
-        return {
-            int(r): article_from_record(record)
-            for r, record in _db.select_in(self._db, sql, rowids)
-        }
+        return {int(r): self._article(record) for r, record in _db.select_in(self._db, sql, rowids)}
 
     def rowid_of(self, store_key: str) -> int | None:
         """The row of the publication with this store key (``keys.store_key``), if stored."""
@@ -237,7 +304,7 @@ class Repository:
         rows = self._db.execute(
             "SELECT record FROM articles ORDER BY rowid DESC LIMIT ?", (limit,)
         ).fetchall()
-        return [article_from_record(r[0]) for r in rows]
+        return [self._article(r[0]) for r in rows]
 
     def ids(self) -> list[str]:
         """Every stored article id, in the order they were added."""
@@ -254,7 +321,7 @@ class Repository:
             if not rows:
                 return
             for rowid, record in rows:
-                yield StoredArticle(int(rowid), article_from_record(record))
+                yield StoredArticle(int(rowid), self._article(record))
             last = int(rows[-1][0])
 
     def meta_of(self, rowids: Sequence[int]) -> dict[int, dict[str, Any]]:
@@ -295,10 +362,10 @@ class Repository:
         sql = "SELECT store_key, id FROM articles WHERE store_key IN ({marks})"
         return dict(_db.select_in(self._db, sql, store_keys))
 
-    def taken_ids(self, ids: Sequence[str]) -> set[str]:
-        """The ids of ``ids`` some stored article already has."""
-        sql = "SELECT id FROM articles WHERE id IN ({marks})"
-        return {r[0] for r in _db.select_in(self._db, sql, ids)}
+    def store_keys_of_ids(self, ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """Id -> (store key, source) of the stored articles with one of ``ids``."""
+        sql = "SELECT id, store_key, source FROM articles WHERE id IN ({marks})"
+        return {r[0]: (r[1], r[2]) for r in _db.select_in(self._db, sql, ids)}
 
     def add_articles(self, articles: Sequence[Article], keys: Sequence[ArticleKeys]) -> list[int]:
         """Store new articles with their keys (record, signature, LSH bands, document
@@ -306,7 +373,7 @@ class Repository:
         loses the batch whole, never part of it. Returns their rows.
 
         The caller has checked that no store key or id is stored yet (``existing``,
-        ``taken_ids``); a clash raises ``sqlite3.IntegrityError`` and stores nothing.
+        ``store_keys_of_ids``); a clash raises ``sqlite3.IntegrityError`` and stores nothing.
         """
         rows: list[int] = []
         with self.transaction():

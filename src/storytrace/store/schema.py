@@ -5,8 +5,11 @@ so any other SQLite file, or any file that is not SQLite at all, is refused befo
 single byte is written. ``user_version`` holds the number of migrations applied; a store
 written by a newer storytrace (more migrations than this one knows) is refused too.
 
-Each migration runs in its own transaction and is recorded in ``migrations`` with the
-time it ran, as in ``sqlite_utils.migrations``; opening a store applies the missing ones.
+A new store is made in one transaction (``create``: every migration and the ``meta``
+rows), so an interruption leaves either a store or an empty SQLite file, which the next
+opener makes again. On an existing store each missing migration runs in its own
+transaction and is recorded in ``migrations`` with the time it ran, as in
+``sqlite_utils.migrations``.
 
 Layout (rowid = the article's integer key, used by every index):
 
@@ -138,10 +141,17 @@ def check_file(path: Path) -> bool:
     with path.open("rb") as handle:
         header = handle.read(100)
     if not header.startswith(_SQLITE_MAGIC) or len(header) < 100:
-        raise StoreError(str(path), "is not a storytrace store (not an SQLite database)")
+        raise StoreError(
+            str(path),
+            "is not a storytrace store (not an SQLite database; if it was a store, its "
+            "header is damaged: restore it from your backup)",
+        )
     app_id = int.from_bytes(header[68:72], "big")
+    cookie = int.from_bytes(header[40:44], "big")
     if app_id != STORE_ID and _wal_beside(path):
-        app_id = _application_id_through_wal(path)
+        app_id, cookie = _header_through_wal(path)
+    if app_id == 0 and cookie == 0:
+        return False  # an SQLite file with no table yet: a store whose creation was cut off
     if app_id != STORE_ID:
         raise StoreError(
             str(path),
@@ -156,8 +166,8 @@ def _wal_beside(path: Path) -> bool:
     return wal.exists() and wal.stat().st_size > 0
 
 
-def _application_id_through_wal(path: Path) -> int:
-    """``application_id`` as SQLite sees it, write-ahead log included.
+def _header_through_wal(path: Path) -> tuple[int, int]:
+    """``application_id`` and ``schema_version`` as SQLite sees them, log included.
 
     A store another process has just created and still holds open keeps its header in
     the WAL until a checkpoint: the file's own bytes still say 0. Opened read-only, so a
@@ -167,9 +177,36 @@ def _application_id_through_wal(path: Path) -> int:
         with contextlib.closing(
             sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
         ) as db:
-            return int(db.execute("PRAGMA application_id").fetchone()[0])
+            app_id = int(db.execute("PRAGMA application_id").fetchone()[0])
+            return app_id, int(db.execute("PRAGMA schema_version").fetchone()[0])
     except sqlite3.Error:
-        return 0
+        return 0, -1
+
+
+def create(db: sqlite3.Connection, path: str, meta: dict[str, str]) -> bool:
+    """Make a store of an empty SQLite file in one transaction: every migration and the
+    ``meta`` rows; False when another process made it first. Hold the writer lock.
+
+    Raises:
+        StoreError: the file holds tables of another application.
+    """
+    db.execute("PRAGMA journal_mode = WAL")
+    with atomic(db):
+        if schema_version(db, path) > 0:
+            return False
+        if db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0]:
+            raise StoreError(path, "is an SQLite database of another application")
+        db.execute(f"PRAGMA application_id = {STORE_ID}")
+        db.execute("CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+        for name, run in MIGRATIONS:
+            run(db)
+            db.execute("INSERT INTO migrations (name, applied_at) VALUES (?, ?)", (name, now()))
+        db.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", meta.items())
+        db.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
+    # put the new header (application_id) into the file itself now, so that other
+    # processes recognise the store from its first bytes
+    db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    return True
 
 
 def schema_version(db: sqlite3.Connection, path: str) -> int:
