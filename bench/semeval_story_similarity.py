@@ -6,7 +6,8 @@
 One model per encoder family (``use``: the default across languages and in ``diff``;
 ``lexical``: what ``find`` and the stories stage verify with within a language), each a
 logistic model over ``relate.STORY_SIMILARITY_FEATURES`` (document cosine, headline
-cosine, shared-fact Jaccard, coverage), every pair through ``compare`` as a user's pair is.
+cosine, shared-fact Jaccard, coverage, content-stem cosine and the same over long stems),
+every pair through ``compare`` as a user's pair is.
 
 Data and labels:
 
@@ -65,6 +66,8 @@ def features(a: Article, b: Article, encoder: str) -> tuple[bool, list[float]]:
         "title_cosine": f.title_cosine,
         "shared_facts": f.shared_facts,
         "coverage": max(f.coverage_a, f.coverage_b),
+        "stem_cosine": f.stem_cosine,
+        "long_stem_cosine": f.long_stem_cosine,
     }
     return c.relation.label in DERIVED_LABELS, [row[k] for k in STORY_SIMILARITY_FEATURES]
 
@@ -127,7 +130,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--encoders", default="use,lexical")
     parser.add_argument("--ecb-pairs", type=int, default=1200)
-    parser.add_argument("--semeval-weight", type=float, default=4.0)
+    parser.add_argument("--semeval-weight", type=float, default=8.0)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()

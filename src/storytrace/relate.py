@@ -34,6 +34,7 @@ import numpy as np
 from .logistic import LogisticModel, load
 from .model import AlignedPair, Article, Direction, Evidence, Relation, RelationLabel
 from .similarity import anchor_keys, jaccard
+from .wording import substance
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -73,6 +74,16 @@ class DocumentFeatures:
     shared_facts: float
     shared_fact_count: int
     title_cosine: float = 0.0
+    stem_cosine: float = 0.0
+    """Cosine of the two sets of content stems (title and sentences, binary)."""
+    long_stem_cosine: float = 0.0
+    """The same over stems of ``LONG_STEM`` characters or more: the rarer words, a
+    stand-in for document frequencies where no corpus is at hand."""
+
+
+LONG_STEM = 6
+"""Stems this long or longer count in ``long_stem_cosine`` (SemEval-2022 Task 8 and ECB+:
+``docs/models.md``)."""
 
 
 def document_features(
@@ -89,6 +100,9 @@ def document_features(
     identical = sum(len(p.a) + len(p.b) for p in pairs if p.kind == "identical")
     facts_a = frozenset().union(*(anchor_keys(s.facts) for s in a.sentences))
     facts_b = frozenset().union(*(anchor_keys(s.facts) for s in b.sentences))
+    stems_a, stems_b = _stems(a), _stems(b)
+    long_a = frozenset(s for s in stems_a if len(s) >= LONG_STEM)
+    long_b = frozenset(s for s in stems_b if len(s) >= LONG_STEM)
     return DocumentFeatures(
         coverage_a=covered_a / n_a if n_a else 0.0,
         coverage_b=covered_b / n_b if n_b else 0.0,
@@ -98,7 +112,24 @@ def document_features(
         shared_facts=jaccard(facts_a, facts_b),
         shared_fact_count=len(facts_a & facts_b),
         title_cosine=title_cosine,
+        stem_cosine=_set_cosine(stems_a, stems_b),
+        long_stem_cosine=_set_cosine(long_a, long_b),
     )
+
+
+def _stems(article: Article) -> frozenset[str]:
+    """The content stems of the title and every sentence (``wording.substance``, memoised
+    per sentence, so the ones the alignment took cost nothing more)."""
+    lang = (article.lang or "en").split("-")[0]
+    texts = [s.text for s in article.sentences]
+    if article.title:
+        texts.append(article.title)
+    return frozenset().union(*(substance(t, lang) for t in texts))
+
+
+def _set_cosine(a: frozenset[str], b: frozenset[str]) -> float:
+    """|a & b| / sqrt(|a| |b|); 0 when either is empty."""
+    return len(a & b) / math.sqrt(len(a) * len(b)) if a and b else 0.0
 
 
 def judge(
@@ -136,7 +167,14 @@ DERIVED_LABELS: frozenset[RelationLabel] = frozenset(
 )
 """One text derived from the other: a version of the same report (story similarity 1.0)."""
 
-STORY_SIMILARITY_FEATURES = ("document_cosine", "title_cosine", "shared_facts", "coverage")
+STORY_SIMILARITY_FEATURES = (
+    "document_cosine",
+    "title_cosine",
+    "shared_facts",
+    "coverage",
+    "stem_cosine",
+    "long_stem_cosine",
+)
 """What the story-similarity models read (``coverage``: the larger of the two sides')."""
 
 
@@ -158,6 +196,8 @@ def story_similarity(label: RelationLabel, f: DocumentFeatures, model: LogisticM
             "title_cosine": f.title_cosine,
             "shared_facts": f.shared_facts,
             "coverage": max(f.coverage_a, f.coverage_b),
+            "stem_cosine": f.stem_cosine,
+            "long_stem_cosine": f.long_stem_cosine,
         }
     )
 
