@@ -49,6 +49,7 @@ from storytrace.relate import (
     STORY_SIMILARITY_FEATURES,
     document_cosine,
     document_features,
+    story_features,
 )
 
 FOLDS = 5
@@ -61,14 +62,7 @@ def features(a: Article, b: Article, encoder: str) -> tuple[bool, list[float]]:
     vb = enc.encode([s.text for s in b.sentences])
     c = compare(a, b, encoder=encoder, vectors=(va, vb))
     f = document_features(a, b, c.pairs, document_cosine(va, vb), title_cosine(enc, a, b, va, vb))
-    row = {
-        "document_cosine": f.document_cosine,
-        "title_cosine": f.title_cosine,
-        "shared_facts": f.shared_facts,
-        "coverage": max(f.coverage_a, f.coverage_b),
-        "stem_cosine": f.stem_cosine,
-        "long_stem_cosine": f.long_stem_cosine,
-    }
+    row = story_features(f)
     return c.relation.label in DERIVED_LABELS, [row[k] for k in STORY_SIMILARITY_FEATURES]
 
 

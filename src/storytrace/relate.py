@@ -185,21 +185,24 @@ def story_similarity_model(encoder: str) -> LogisticModel:
     return load("story-similarity-lexical" if encoder == "lexical" else "story-similarity-use")
 
 
+def story_features(f: DocumentFeatures) -> dict[str, float]:
+    """The features ``story_similarity``'s model reads, by name."""
+    return {
+        "document_cosine": f.document_cosine,
+        "title_cosine": f.title_cosine,
+        "shared_facts": f.shared_facts,
+        "coverage": max(f.coverage_a, f.coverage_b),
+        "stem_cosine": f.stem_cosine,
+        "long_stem_cosine": f.long_stem_cosine,
+    }
+
+
 def story_similarity(label: RelationLabel, f: DocumentFeatures, model: LogisticModel) -> float:
     """How likely the two report the same real-world event, 0..1: 1.0 for a version of
     the same report (a derived label), else the calibrated ``model``."""
     if label in DERIVED_LABELS:
         return 1.0
-    return model.probability(
-        {
-            "document_cosine": f.document_cosine,
-            "title_cosine": f.title_cosine,
-            "shared_facts": f.shared_facts,
-            "coverage": max(f.coverage_a, f.coverage_b),
-            "stem_cosine": f.stem_cosine,
-            "long_stem_cosine": f.long_stem_cosine,
-        }
-    )
+    return model.probability(story_features(f))
 
 
 def _relation_features(f: DocumentFeatures) -> dict[str, float]:
