@@ -105,3 +105,11 @@ def test_a_hedge_inside_a_quotation_is_not_compared_across_languages() -> None:
 )
 def test_hedges_the_lexicons_lacked(en: str, other: str) -> None:
     assert [c for c in _changes(en, other) if c[0] == "hedge"] == []
+
+
+def test_single_guillemets_quote() -> None:
+    sentence = from_text(
+        "Er sagte: ‹Wir werden die Truppen nicht abziehen›, berichtete die Zeitung."
+    )
+    quotes = [q.text for s in sentence.sentences for q in s.facts.quotes]
+    assert quotes == ["Wir werden die Truppen nicht abziehen"]
