@@ -119,7 +119,11 @@ def fit_cross_lingual(docs: list[dict[str, object]], encoder_name: str | None) -
 
 
 def measure(
-    docs: list[dict[str, object]], encoder: str | None, *, reverse: bool = False
+    docs: list[dict[str, object]],
+    encoder: str | None,
+    *,
+    reverse: bool = False,
+    verbose: bool = False,
 ) -> dict[str, float]:
     """Alignment P/R/F1, the share judged ``translation`` and typed changes per 50
     source sentences; ``reverse`` gives each translation as A and its source as B."""
@@ -142,6 +146,10 @@ def measure(
         whole = compare(from_text("\n\n".join(src)), from_text("\n\n".join(ref)), encoder=encoder)
         translation += whole.relation.label == "translation"
         changes += sum(len(p.changes) for p in whole.pairs)
+        if verbose:
+            for p in whole.pairs:
+                for c in p.changes:
+                    print(f"  {doc['doc_id']} {c.type}/{c.subtype}: {c.a!r} -> {c.b!r}")
         sentences += len(src)
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
@@ -163,6 +171,9 @@ def main() -> None:
     parser.add_argument("--pair", default="en-ru,ru-en,en-uk", help="comma-separated pairs")
     parser.add_argument("--both-orders", action="store_true", help="also translation first")
     parser.add_argument("--fit", action="store_true", help="refit the cross-lingual weights")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="list every typed change reported"
+    )
     args = parser.parse_args()
     pairs = [p.strip() for p in args.pair.split(",") if p.strip()]
     by_pair = {pair: datasets.wmt_docs(pair) for pair in pairs}
@@ -179,7 +190,7 @@ def main() -> None:
     for pair, docs in by_pair.items():
         for reverse in (False, True) if args.both_orders else (False,):
             t0 = time.perf_counter()
-            m = measure(docs, args.encoder, reverse=reverse)
+            m = measure(docs, args.encoder, reverse=reverse, verbose=args.verbose)
             name = "-".join(pair.split("-")[::-1]) + "*" if reverse else pair
             print(
                 f"{name:<7} {m['docs']:>4.0f} {m['links']:>5.0f} {m['precision']:>9.4f} "

@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 
 from .. import _lexicons
-from ..model import Change, Sentence
+from ..model import Change, Hedge, Sentence
 
 
 @functools.cache
@@ -94,11 +94,20 @@ def hedge_changes(
 
         return _present_difference(items(a), items(b), "hedge")
 
-    def meant(run: Sequence[Sentence]) -> list[tuple[str, str]]:
-        return [("hedged", h.text) for s in run for h in s.facts.hedges if meanings.get(h.key)]
+    def outside_quotes(run: Sequence[Sentence]) -> list[Hedge]:
+        # inside a quotation the speaker's stance is rendered freely ("I don't think"
+        # -> "похоже"); the quotation itself is compared by meaning
+        return [
+            h
+            for s in run
+            for h in s.facts.hedges
+            if not any(q.start <= h.start < q.end for q in s.facts.quotes)
+        ]
 
-    ma, mb = meant(a), meant(b)
-    if (ma and any(s.facts.hedges for s in b)) or (mb and any(s.facts.hedges for s in a)):
+    ha, hb = outside_quotes(a), outside_quotes(b)
+    ma = [("hedged", h.text) for h in ha if meanings.get(h.key)]
+    mb = [("hedged", h.text) for h in hb if meanings.get(h.key)]
+    if (ma and hb) or (mb and ha):
         return []
     return _present_difference(ma[:1], mb[:1], "hedge")
 

@@ -61,14 +61,18 @@ def name_changes(
     names_a = [(s, n) for s in a for n in s.facts.names]
     names_b = [(s, n) for s in b for n in s.facts.names]
     same: Callable[[Name, Name], bool] = same_entity
+    all_a, all_b = names_a, names_b
     if cross_lingual:
         # romanised keys compared by sound, only between people (places and organisations
-        # are translated, not transliterated)
+        # are translated, not transliterated); but a "person" that sounds like any name
+        # on the other side is accounted for: outside English the extractor takes case
+        # forms of places for people ("Новой Зеландией" = "New Zealand", "Южной Африки"
+        # = "South Africa"), and "Манделой" typed "other" is still "Mandela"
         same = _same_across_scripts
         names_a = [(s, n) for s, n in names_a if n.kind == "person"]
         names_b = [(s, n) for s, n in names_b if n.kind == "person"]
-    only_a = [(s, x) for s, x in names_a if not any(same(x, y) for _, y in names_b)]
-    only_b = [(s, y) for s, y in names_b if not any(same(x, y) for _, x in names_a)]
+    only_a = [(s, x) for s, x in names_a if not any(same(x, y) for _, y in all_b)]
+    only_b = [(s, y) for s, y in names_b if not any(same(x, y) for _, x in all_a)]
     if cross_lingual and (len(only_a) != 1 or len(only_b) != 1):
         return []  # across scripts only one person for another is clear enough
     out: list[Change] = []

@@ -111,6 +111,12 @@ _DOTTED = re.compile(r"(?<![\w.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)")
 _YEAR = re.compile(r"(?<![\w,.])(?:1[5-9]|20)\d{2}(?!\w|[,.]\d)")
 _PERCENT_AFTER = re.compile(r"\s*(?:%|percent\b|per cent\b)")
 _DIGIT_AFTER = re.compile(r"\.?\s*\d")
+_RANGE_WORDS = r"(?:[-–—,&]|and|to|и|і|та|й|до|по|und|bis|et|au|y|al|i|do)"
+_RANGE_AFTER = re.compile(
+    rf"\s*{_RANGE_WORDS}\s*(\d{{1,2}})(?![\d%]|[.,:]\d|\s+[^\W\d_]*[a-zа-яіїєґ])"
+)
+_RANGE_BEFORE = re.compile(rf"(?<![\w.,])(\d{{1,2}})\s*{_RANGE_WORDS}\s*$")
+"""The other day of a range: "November 26 and 27", "26 и 27 ноября", "26–27 листопада"."""
 _WINDOW = 30
 """How far before a month, weekday or year to look for its day number or cue word."""
 
@@ -222,6 +228,16 @@ def _month_day(
     return _Found(start, match.end(), d.isoformat(), False, d, 1) if d else None
 
 
+def _range_day(item: _Found, match: re.Match[str]) -> list[_Found]:
+    """The other day of a range, in the month (and year) of ``item``."""
+    day = int(match.group(1))
+    iso = f"{item.iso[:-2]}{day:02d}"
+    year = _NO_YEAR if iso.startswith("--") else int(iso[:4])
+    if _valid(year, int(iso[-5:-3]), day) is None:
+        return []
+    return [_Found(match.start(1), match.end(1), iso, False, None, 1)]
+
+
 def _bare_month(month: int, cue: str, lex: Lexicon, pub: dt.date | None) -> str:
     """ "in December" -> the nearest December; "last"/"next" pick the one before/after."""
     if pub is None:
@@ -271,6 +287,9 @@ def find_dates(text: str, lex: Lexicon, ctx: DateContext) -> list[DateMention]:
                     item = _month_day(md, lex, pub, p)
                     if item:
                         found.append(item)
+                        other = _RANGE_AFTER.match(text, md.end("d"))
+                        if other and not md.group("y"):
+                            found += _range_day(item, other)
                     continue
                 before = pats.day_before.search(text, max(0, p - _WINDOW), p)
                 dm = pats.dm.match(text, before.start()) if before else None
@@ -278,6 +297,9 @@ def find_dates(text: str, lex: Lexicon, ctx: DateContext) -> list[DateMention]:
                     item = _month_day(dm, lex, pub, dm.start())
                     if item:
                         found.append(item)
+                        other = _RANGE_BEFORE.search(text, max(0, dm.start() - 12), dm.start())
+                        if other:
+                            found += _range_day(item, other)
                     continue
                 my = pats.my.match(text, p)
                 if my:

@@ -21,7 +21,7 @@ _TOKEN_RE = re.compile(r"\w+(?:['’.‐-]\w+)*(?:(?<=\.\w)\.)?|\S")
 
 OPENING_QUOTES = frozenset("“«„‘‹")
 QUOTE_CHARS = frozenset('"“”«»„‘’‹›')
-_QUOTE_RE = re.compile(r"[\"“”«»„‘’]")
+_QUOTE_RE = re.compile(r"[\"“”«»„‘’‹›]")
 
 # After these, the next word starts a sentence or a quotation, so its capital says nothing
 # about it being a name.
@@ -96,14 +96,14 @@ def quote_spans(text: str) -> tuple[QuoteSpan, ...]:
                 closes = True
             else:
                 stack.append(ch)
-        elif ch in "«„":
+        elif ch in "«„‹":
             stack.append(ch)
         elif ch == "”":
             if top in ("“", "„"):
                 stack.pop()
                 closes = True
-        elif ch == "»":
-            if top == "«":
+        elif ch in "»›":
+            if top == {"»": "«", "›": "‹"}[ch]:
                 stack.pop()
                 closes = True
         elif ch == "‘":
@@ -119,7 +119,7 @@ def quote_spans(text: str) -> tuple[QuoteSpan, ...]:
             outer_open = pos
         elif closes and not stack:
             spans.append(QuoteSpan(outer_open, pos))
-    if stack and stack[0] in ('"', "“", "«", "„"):
+    if stack and stack[0] in ('"', "“", "«", "„", "‹"):
         spans.append(QuoteSpan(outer_open, len(text)))
     return tuple(spans)
 

@@ -1,0 +1,115 @@
+"""Facts compared across languages: money in words, ranges of days, places the name
+extractor takes for people, hedges inside quotations (false changes seen on WMT22)."""
+
+from __future__ import annotations
+
+import pytest
+
+from storytrace.comparison import compare
+from storytrace.pipeline import from_text
+
+
+def _numbers(text: str) -> list[tuple[float, str | None]]:
+    return [(n.value, n.unit) for s in from_text(text).sentences for n in s.facts.numbers]
+
+
+def _dates(text: str) -> list[str]:
+    return [d.iso for s in from_text(text).sentences for d in s.facts.dates]
+
+
+def _changes(a: str, b: str) -> list[tuple[str, str | None, str | None]]:
+    comparison = compare(from_text(a), from_text(b))
+    return [(c.type, c.a, c.b) for p in comparison.pairs for c in p.changes]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Сегодня инвестиция принесла бы более двух миллионов долларов своему владельцу.", 2e6),
+        ("Капитализация быстро поднялась до отметки один миллиард долларов на рынке.", 1e9),
+        ("Сьогодні ви вже мали б більше двох мільйонів доларів на своєму рахунку.", 2e6),
+        ("Капіталізація зросла до більш ніж одного мільярда доларів США за тиждень.", 1e9),
+    ],
+)
+def test_money_in_words_in_russian_and_ukrainian(text: str, value: float) -> None:
+    assert (value, "USD") in _numbers(text)
+
+
+def test_case_forms_of_number_words() -> None:
+    assert [v for v, _ in _numbers("Оборот между двумя государствами вырос за год.")] == [2.0]
+    assert [v for v, _ in _numbers("Оборот між двома державами зріс за рік.")] == [2.0]
+
+
+@pytest.mark.parametrize(
+    ("text", "isos"),
+    [
+        ("The storm struck on November 26 and 27, officials said.", ["--11-26", "--11-27"]),
+        ("Шторм обрушился 26 и 27 ноября, сообщили власти.", ["--11-26", "--11-27"]),
+        ("Зустріч пройшла 26–27 листопада у Києві, повідомили у МЗС.", ["--11-26", "--11-27"]),
+    ],
+)
+def test_a_range_of_days_is_two_dates(text: str, isos: list[str]) -> None:
+    assert _dates(text) == isos
+
+
+def test_a_count_after_a_date_is_no_second_day() -> None:
+    assert _dates("On November 26 and 27 people were hurt, police said.") == ["--11-26"]
+
+
+def test_range_of_days_across_languages_is_no_change() -> None:
+    en = "More than 100,000 homes lost power in the storm on November 26 and 27."
+    ru = "26 и 27 ноября более 100 000 домов остались без электричества из-за шторма."
+    assert _changes(en, ru) == []
+
+
+def test_places_taken_for_people_are_no_name_change() -> None:
+    en = (
+        "Mandela then became South Africa's first black president after his party won "
+        "the 1994 election."
+    )
+    ru = (
+        "Мандела затем стал первым чернокожим президентом Южной Африки после того, как "
+        "его партия выиграла выборы 1994 года."
+    )
+    assert [c for c in _changes(en, ru) if c[0] == "name"] == []
+
+
+def test_a_hedge_inside_a_quotation_is_not_compared_across_languages() -> None:
+    en = (
+        'One user tweeted back: "Please offer your definitions of Communism, because '
+        "I don't think you understand either.\""
+    )
+    ru = (
+        "Один пользователь твитнул в ответ: «Предложите свои определения коммунизма, "
+        "потому что похоже, что вы сами их не понимаете»."
+    )
+    assert [c for c in _changes(en, ru) if c[0] == "hedge"] == []
+
+
+@pytest.mark.parametrize(
+    ("en", "other"),
+    [
+        (
+            "The contracts are allegedly expected to be ratified by parliament soon.",
+            "Как утверждается, контракты в скором времени ратифицирует парламент.",
+        ),
+        (
+            "It is not thought to be a serious outbreak at this stage, the club said.",
+            "Пока это вряд ли можно считать серьезной вспышкой, сообщил клуб.",
+        ),
+        (
+            "Shiba Inu offers no value, with seemingly little effort to do so in future.",
+            "Shiba Inu не пропонує цінності та, здається, не намагатиметься цього робити.",
+        ),
+    ],
+)
+def test_hedges_the_lexicons_lacked(en: str, other: str) -> None:
+    assert [c for c in _changes(en, other) if c[0] == "hedge"] == []
+
+
+def test_single_guillemets_quote() -> None:
+    sentence = from_text(
+        "Er sagte: ‹Wir werden die Truppen nicht abziehen›, berichtete die Zeitung."
+    )
+    quotes = [q.text for s in sentence.sentences for q in s.facts.quotes]
+    assert quotes == ["Wir werden die Truppen nicht abziehen"]
