@@ -177,8 +177,8 @@ class Band:
             for a, b in np.argwhere(mask):
                 found[(r0 + int(a), c0 + int(b))] = float(block[a, b])
         if rows and cols:
-            ca = _chunks(np.where(free_a[:, None], self.sim.va, 0), self.k)
-            cb = _chunks(np.where(free_b[:, None], self.sim.vb, 0), self.k)
+            ca = _chunks(self.sim.va, self.k, free_a)
+            cb = _chunks(self.sim.vb, self.k, free_b)
             for a_chunk in np.flatnonzero(np.abs(ca).sum(axis=1) > 0).tolist():
                 scores = cb @ ca[a_chunk]
                 for other in np.argsort(-scores, kind="stable")[:MOVED_CHUNKS].tolist():
@@ -194,12 +194,19 @@ class Band:
         return [(v, i, j) for (i, j), v in found.items()]
 
 
-def _chunks(vectors: np.ndarray, k: int) -> np.ndarray:
-    """Unit-length sums of every ``k`` consecutive vectors (float32); zero stays zero."""
+def _chunks(vectors: np.ndarray, k: int, keep: np.ndarray | None = None) -> np.ndarray:
+    """Unit-length sums of every ``k`` consecutive vectors (float32), of those ``keep``
+    marks only when given; zero stays zero. Summed a slice at a time (no copy of all)."""
     n = len(vectors)
-    size = math.ceil(n / k)
-    out = np.zeros((size, vectors.shape[1]), dtype=np.float32)
-    np.add.at(out, np.arange(n) // k, np.asarray(vectors, dtype=np.float32))
+    out = np.zeros((math.ceil(n / k), vectors.shape[1]), dtype=np.float32)
+    step = k * 256
+    for start in range(0, n, step):
+        part = np.asarray(vectors[start : start + step], dtype=np.float32)
+        if keep is not None:
+            part = part * keep[start : start + step, None]
+        out[start // k : start // k + math.ceil(len(part) / k)] = np.add.reduceat(
+            part, np.arange(0, len(part), k), axis=0
+        )
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     return np.asarray(np.divide(out, norms, out=np.zeros_like(out), where=norms > 0))
 
