@@ -3,6 +3,9 @@
     .venv/bin/python bench/diff_long.py --sentences 2000 [--encoder lexical|use]
     .venv/bin/python bench/diff_long.py --megabytes 5 --limit-gb 6
 
+Above ``align.EXACT_PAIRS`` the aligner reads a band (``align_band.Band``), not the
+whole matrix: the "similarity band" stage stands for the matrix then.
+
 Two long "versions" are made of real news (ECB+ documents, ../shared/data/ecbplus):
 A is documents in corpus order, B the same documents with every fifth one replaced by
 another and every seventh one moved to the end, so the aligner meets matches, drops,
@@ -138,8 +141,12 @@ def main(argv: list[str] | None = None) -> int:
             model=similarity_model(enc.name),
             cross_lingual=False,
         )
-        p = stage("similarity matrix", sim.matrix, table)
-        del p
+        if len(art_a.sentences) * len(art_b.sentences) <= _align.EXACT_PAIRS:
+            p = stage("similarity matrix", sim.matrix, table)
+            del p
+        else:  # what align reads instead of the matrix for long texts
+            band = stage("similarity band", lambda: _align.Band(sim), table)
+            del band
         units = stage("align (DP, gaps, moves)", lambda: _align.align(sim), table)
         stage(
             "label (diff)",

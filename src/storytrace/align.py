@@ -28,6 +28,7 @@ from typing import Literal
 
 import numpy as np
 
+from .align_band import Band, Dense, outside_max
 from .model import Sentence
 from .similarity import UnitSimilarity
 from .wording import words
@@ -72,17 +73,26 @@ class Unit:
 
 _MERGES: tuple[tuple[int, int], ...] = ((1, 2), (2, 1))
 
+EXACT_PAIRS = 4_500_000
+"""Up to this many sentence pairs (about 2,120 x 2,120) the programme reads the whole
+probability matrix; above, a band around a coarse path (``align_band``)."""
+
+_UP, _LEFT, _MATCH, _M12, _M21 = 0, 1, 2, 3, 4
+_STEPS = ((1, 0), (0, 1), (1, 1), (1, 2), (2, 1))
+
+Grid = Dense | Band
+
 
 def align(sim: UnitSimilarity, *, options: AlignOptions | None = None) -> list[Unit]:
     """Align the sentences of ``sim.a`` and ``sim.b``; see the module docstring."""
     opts = options or AlignOptions()
     n, m = len(sim.a), len(sim.b)
-    p = sim.matrix()
-    units = _monotonic(sim, p, opts)
-    units = _fill_gaps(units, p, opts, sim)
+    grid: Grid = Dense(sim.matrix()) if n * m <= EXACT_PAIRS else Band(sim)
+    units = _monotonic(sim, grid, opts)
+    units = _fill_gaps(units, grid, opts, sim)
     used_a = {i for u in units for i in u.a}
     used_b = {j for u in units for j in u.b}
-    units.extend(_moved(p, used_a, used_b, opts))
+    units.extend(_moved(grid, used_a, used_b, opts))
     used_a = {i for u in units for i in u.a}
     used_b = {j for u in units for j in u.b}
     units.extend(Unit((i,), (), "dropped", 0.0) for i in range(n) if i not in used_a)
@@ -90,56 +100,80 @@ def align(sim: UnitSimilarity, *, options: AlignOptions | None = None) -> list[U
     return units
 
 
-def _monotonic(sim: UnitSimilarity, p: np.ndarray, opts: AlignOptions) -> list[Unit]:
+def _take(row: tuple[int, np.ndarray] | None, c0: int, c1: int) -> np.ndarray:
+    """Columns ``c0..c1`` (inclusive) of a programme row held as (first column, values);
+    -inf outside it."""
+    out = np.full(c1 - c0 + 1, -np.inf)
+    if row is not None:
+        lo, values = row
+        a, b = max(c0, lo), min(c1, lo + len(values) - 1)
+        if a <= b:
+            out[a - c0 : b - c0 + 1] = values[a - lo : b - lo + 1]
+    return out
+
+
+def _monotonic(sim: UnitSimilarity, grid: Grid, opts: AlignOptions) -> list[Unit]:
     """The order-preserving dynamic programme; returns its matched units.
 
-    Plain Python lists, not numpy, inside the loop: indexing a list is several times
-    faster than indexing an array element by element.
+    One row at a time in numpy: a cell takes the best of skipping (from above or the
+    left), a 1:1 unit and the 1:2 / 2:1 merges; ties prefer, in that order, skipping to
+    matching. Left skips are a running maximum. Each cell keeps only its step (one
+    byte) for the way back; merges are scored in Python where a part is related.
     """
-    n, m = p.shape
-    prob = p.tolist()
-    # a merge needs one of its sentence pairs related on its own (_merge_probability);
-    # checking that here, on a boolean copy, keeps the DP's inner loop cheap
-    related = (p >= opts.part_threshold).tolist()
-    best = [[0.0] * (m + 1) for _ in range(n + 1)]
-    back: dict[tuple[int, int], tuple[int, int, float]] = {}
+    n, m = grid.n, grid.m
+    t = opts.threshold
+    weights = [1.0 + opts.merge_bonus * (di + dj - 2) for di, dj in _MERGES]
+    bounds = [(0, grid.span(0)[1] if n else m)] + [grid.span(r) for r in range(n)]
     merged: dict[tuple[int, int, int, int], float] = {}
-    threshold = opts.threshold
-    for i in range(n + 1):
-        row, above = best[i], best[i - 1] if i else None
-        for j in range(m + 1):
-            if i == 0 and j == 0:
-                continue
-            # Skips first, so that ties prefer leaving sentences unmatched to weak matches.
-            cand = -1e18
-            step = (0, 0, 0.0)
-            if above is not None and above[j] > cand:
-                cand, step = above[j], (1, 0, 0.0)
-            if j > 0 and row[j - 1] > cand:
-                cand, step = row[j - 1], (0, 1, 0.0)
-            if i and j:
-                p11 = prob[i - 1][j - 1]
-                if p11 > threshold and best[i - 1][j - 1] + p11 - threshold > cand:
-                    cand, step = best[i - 1][j - 1] + p11 - threshold, (1, 1, p11)
-                for di, dj in _MERGES:
-                    if i < di or j < dj:
+    steps: list[np.ndarray] = []
+    prev2: tuple[int, np.ndarray] | None = None
+    prev: tuple[int, np.ndarray] | None = None
+    for i, (lo, hi) in enumerate(bounds):
+        width = hi - lo + 1
+        if i == 0:
+            values = np.zeros(width)
+            code = np.full(width, _LEFT, dtype=np.uint8)
+            prev2, prev = prev, (lo, values)
+            steps.append(code)
+            continue
+        r = i - 1
+        above = _take(prev, lo, hi)
+        pr = grid.row_at(r, lo - 1, hi)
+        match = np.where(pr > t, _take(prev, lo - 1, hi - 1) + pr - t, -np.inf)
+        if lo == 0:
+            match[0] = -np.inf
+        related = grid.row_at(r, lo - 2, hi) >= opts.part_threshold
+        gates = (
+            (related[1:] | related[:-1]) & (np.arange(lo, hi + 1) >= 2),
+            (related[1:] | (grid.row_at(r - 1, lo - 1, hi) >= opts.part_threshold))
+            & (np.arange(lo, hi + 1) >= 1),
+        )
+        merges = []
+        for (di, dj), gate, weight, base in zip(
+            _MERGES, gates, weights, (prev, prev2), strict=True
+        ):
+            value = np.full(width, -np.inf)
+            if i >= di:
+                for k in np.flatnonzero(gate):
+                    j = lo + int(k)
+                    unit = _merge_probability(sim, grid, i - di, j - dj, di, dj, opts, merged)
+                    if unit is None or unit <= t:
                         continue
-                    if not (related[i - 1][j - 1] or related[i - di][j - dj]):
-                        continue
-                    unit = _merge_probability(sim, prob, i - di, j - dj, di, dj, opts, merged)
-                    if unit is None or unit <= threshold:
-                        continue
-                    weight = 1.0 + opts.merge_bonus * (di + dj - 2)
-                    value = best[i - di][j - dj] + (unit - threshold) * weight
-                    if value > cand:
-                        cand, step = value, (di, dj, unit)
-            row[j] = cand
-            back[(i, j)] = step
+                    value[k] = float(_take(base, j - dj, j - dj)[0]) + (unit - t) * weight
+            merges.append(value)
+        best = np.maximum.accumulate(np.maximum.reduce([above, match, *merges]))
+        left = np.concatenate(([-np.inf], best[:-1]))
+        code = np.full(width, _M21, dtype=np.uint8)
+        for c, candidate in ((_M12, merges[0]), (_MATCH, match), (_LEFT, left), (_UP, above)):
+            code[candidate == best] = c
+        steps.append(code)
+        prev2, prev = prev, (lo, best)
     units: list[Unit] = []
     i, j = n, m
     while i > 0 or j > 0:
-        di, dj, unit_p = back[(i, j)]
+        di, dj = _STEPS[steps[i][j - bounds[i][0]]]
         if di and dj:
+            unit_p = grid.value(i - 1, j - 1) if di == dj else merged[(i - di, j - dj, di, dj)]
             units.append(Unit(tuple(range(i - di, i)), tuple(range(j - dj, j)), "match", unit_p))
         i, j = i - di, j - dj
     units.reverse()
@@ -147,7 +181,7 @@ def _monotonic(sim: UnitSimilarity, p: np.ndarray, opts: AlignOptions) -> list[U
 
 
 def _fill_gaps(
-    units: list[Unit], p: np.ndarray, opts: AlignOptions, sim: UnitSimilarity | None = None
+    units: list[Unit], grid: Grid, opts: AlignOptions, sim: UnitSimilarity | None = None
 ) -> list[Unit]:
     """Take 1:1 pairs inside the gaps between matched units (see the module docstring).
 
@@ -161,7 +195,7 @@ def _fill_gaps(
     event, whose sentences sit in similar places without one deriving from the other,
     and a weak pair is just a weak pair.
     """
-    n, m = p.shape
+    n, m = grid.n, grid.m
     matched = sum(len(u.a) for u in units)
     if not units or matched < opts.gap_min_coverage * min(n, m):
         return units
@@ -173,13 +207,13 @@ def _fill_gaps(
             filled.append(units[k - 1])
         if a1 <= a0 or b1 <= b0:
             continue
-        gap = p[a0:a1, b0:b1]
+        gap = grid.rect(a0, a1, b0, b1)
         for i in range(a1 - a0):
             j = int(np.argmax(gap[i]))
             score = float(gap[i, j])
             if score > opts.gap_threshold and int(np.argmax(gap[:, j])) == i:
                 filled.append(Unit((a0 + i,), (b0 + j,), "match", score))
-        if sim is not None:
+        if sim is not None and (grid.exact or gap.size <= _QUOTE_CELLS):
             taken_a = {u.a[0] for u in filled if a0 <= u.a[0] < a1}
             taken_b = {u.b[0] for u in filled if b0 <= u.b[0] < b1}
             for i in range(a0, a1):
@@ -189,7 +223,7 @@ def _fill_gaps(
                     if _same_quote_frame(sim.a[i], sim.b[j]):
                         taken_a.add(i)
                         taken_b.add(j)
-                        filled.append(Unit((i,), (j,), "match", float(p[i, j])))
+                        filled.append(Unit((i,), (j,), "match", float(gap[i - a0, j - b0])))
     # keep the order monotonic: a gap may yield crossing pairs, keep the first of each
     filled.sort(key=lambda u: (u.a[0], u.b[0]))
     out: list[Unit] = []
@@ -199,6 +233,9 @@ def _fill_gaps(
         out.append(unit)
     return out
 
+
+_QUOTE_CELLS = 100_000
+"""A banded alignment looks for quotation frames in gaps up to this size."""
 
 _FRAME_SHARE = 0.6
 """Share of the words outside the quotation marks two sentences must have in common
@@ -227,7 +264,7 @@ def _frame_words(sentence: Sentence) -> frozenset[str]:
 
 def _merge_probability(
     sim: UnitSimilarity,
-    prob: list[list[float]],
+    grid: Grid,
     i0: int,
     j0: int,
     di: int,
@@ -245,29 +282,30 @@ def _merge_probability(
     rows_a, rows_b = range(i0, i0 + di), range(j0, j0 + dj)
     # at least one sentence pair of the unit must be related on its own: the statement
     # the fragment belongs to (this also keeps the containment checks off unrelated cells)
-    if all(prob[i][j] < opts.part_threshold for i in rows_a for j in rows_b):
+    prob = {(i, j): grid.value(i, j) for i in rows_a for j in rows_b}
+    if all(prob[i, j] < opts.part_threshold for i in rows_a for j in rows_b):
         return None
     for i in rows_a:
-        if all(prob[i][j] < opts.part_threshold for j in rows_b) and (
+        if all(prob[i, j] < opts.part_threshold for j in rows_b) and (
             sim.contained("a", i, rows_b) < opts.part_containment
         ):
             return None
     for j in rows_b:
-        if all(prob[i][j] < opts.part_threshold for i in rows_a) and (
+        if all(prob[i, j] < opts.part_threshold for i in rows_a) and (
             sim.contained("b", j, rows_a) < opts.part_containment
         ):
             return None
     # a sentence with a better counterpart outside the unit (one related on its own)
     # belongs there, not here
     # ('"We\'re not aware of anything," he said.' next to the statement it echoes)
-    n, m = len(prob), len(prob[0])
+    # (the largest outside from each line's three best: one of them is outside)
     for i in rows_a:
-        inside = max(prob[i][j] for j in rows_b)
-        if any(prob[i][j] > max(inside, opts.part_threshold) for j in range(m) if j not in rows_b):
+        inside = max(prob[i, j] for j in rows_b)
+        if outside_max(grid.top_row(), i, rows_b) > max(inside, opts.part_threshold):
             return None
     for j in rows_b:
-        inside = max(prob[i][j] for i in rows_a)
-        if any(prob[i][j] > max(inside, opts.part_threshold) for i in range(n) if i not in rows_a):
+        inside = max(prob[i, j] for i in rows_a)
+        if outside_max(grid.top_col(), j, rows_a) > max(inside, opts.part_threshold):
             return None
     key = (i0, j0, di, dj)
     if key not in cache:
@@ -277,8 +315,8 @@ def _merge_probability(
     # "Leaders from Germany, France and the United Kingdom are also expected to
     # participate."); a short sentence of its own ('"What happens next?" she asked.')
     # is not absorbed into its neighbour's unit
-    best = max(((i, j) for i in rows_a for j in rows_b), key=lambda ij: prob[ij[0]][ij[1]])
-    if cache[key] <= prob[best[0]][best[1]]:
+    best = max(((i, j) for i in rows_a for j in rows_b), key=lambda ij: prob[ij])
+    if cache[key] <= prob[best]:
         for i in rows_a:
             if i != best[0] and sim.contained("a", i, rows_b) < opts.part_containment:
                 return None
@@ -288,14 +326,11 @@ def _merge_probability(
     return cache[key]
 
 
-def _moved(p: np.ndarray, used_a: set[int], used_b: set[int], opts: AlignOptions) -> list[Unit]:
+def _moved(grid: Grid, used_a: set[int], used_b: set[int], opts: AlignOptions) -> list[Unit]:
     """Pair leftover sentences that are clearly the same statement, best first."""
-    free_a = [i for i in range(p.shape[0]) if i not in used_a]
-    free_b = [j for j in range(p.shape[1]) if j not in used_b]
-    candidates = sorted(
-        ((float(p[i, j]), i, j) for i in free_a for j in free_b if p[i, j] > opts.moved_threshold),
-        reverse=True,
-    )
+    free_a = [i for i in range(grid.n) if i not in used_a]
+    free_b = [j for j in range(grid.m) if j not in used_b]
+    candidates = sorted(grid.above(opts.moved_threshold, free_a, free_b), reverse=True)
     taken_a: set[int] = set()
     taken_b: set[int] = set()
     units: list[Unit] = []

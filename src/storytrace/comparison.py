@@ -16,10 +16,11 @@ from .errors import EmptyInput, TooLarge
 from .model import Article, Comparison
 from .similarity import UnitSimilarity, similarity_model
 
-MAX_PAIRS = 10_000_000
-"""Sentence pairs one comparison aligns (about 3,160 x 3,160): the aligner keeps every
-pair (docs/reliability.md measures ~200 bytes a pair), so a larger pair of texts is
-refused at once, before encoding, instead of ending in MemoryError."""
+MAX_PAIRS = 4_000_000_000
+"""Sentence pairs one comparison takes on (about 63,000 x 63,000, some 7 MB of news a
+side). Above ``align.EXACT_PAIRS`` the aligner keeps a band, O((n + m) sqrt(n m)) pairs,
+not every pair (docs/reliability.md, "Long diffs"); a larger pair of texts, whose
+reading alone takes minutes, is refused at once, before encoding."""
 
 
 def compare(
@@ -83,8 +84,8 @@ def _compare(
         raise TooLarge(
             f"{art_a.source} and {art_b.source}",
             f"{len(art_a.sentences):,} x {len(art_b.sentences):,} sentences is over the "
-            f"{MAX_PAIRS:,} sentence pairs one comparison aligns (its memory grows with "
-            "every pair: about 2 GB at the limit); compare parts of the texts",
+            f"{MAX_PAIRS:,} sentence pairs one comparison aligns (about 7 MB of news a "
+            "side); compare parts of the texts",
         )
     name = encoder_for_pair(encoder, art_a.lang, art_b.lang)
     enc = get_encoder(name)

@@ -266,7 +266,7 @@ class UnitSimilarity:
         out = np.zeros((n, m), dtype=np.float64)
         if not n or not m:
             return out
-        sides = self._sides()
+        sides = self.sides()
         rows = max(1, BLOCK_CELLS // m)
         for start in range(0, n, rows):
             block = slice(start, min(n, start + rows))
@@ -278,14 +278,15 @@ class UnitSimilarity:
     ) -> np.ndarray:
         """P(same statement) of A sentences ``rows`` against B sentences ``cols``: what a
         banded or windowed aligner asks for, in memory of that rectangle only."""
-        side_a, side_b = sides if sides is not None else self._sides()
+        side_a, side_b = sides if sides is not None else self.sides()
         cosine = np.asarray(self.va[rows] @ self.vb[cols].T, dtype=np.float64)
         features = pair_features(
             side_a.rows(rows), side_b.rows(cols), cosine, cross_lingual=self.cross_lingual
         )
         return same_statement(self.model, features)
 
-    def _sides(self) -> tuple[_Side, _Side]:
+    def sides(self) -> tuple[_Side, _Side]:
+        """Both sides' runs read once, for ``block(..., sides=)``."""
         side_a = _Side.of(
             [s.text for s in self.a], [anchor_keys(s.facts) for s in self.a], self.lang_a
         )
@@ -296,7 +297,7 @@ class UnitSimilarity:
 
     def matrix_features(self) -> np.ndarray:
         """The features of every A sentence against every B sentence, ``(8, n, m)``."""
-        side_a, side_b = self._sides()
+        side_a, side_b = self.sides()
         if len(self.a) and len(self.b):
             cosine = np.asarray(self.va @ self.vb.T, dtype=np.float64)
         else:
