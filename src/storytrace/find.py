@@ -5,8 +5,11 @@ MinHash LSH over word 5-grams (copies and light edits), the nearest lead vectors
 vector index (rewrites and translations) and fact blocking on rare names, dates and
 numbers (versions whose wording and language both changed). The best candidates by a
 cheap pre-score are verified with ``compare`` (``verify``); only verified relations are
-listed. It reads the store through ``Repository`` and computes keys with ``keys``.
-Design, measurements and what was tried: ``docs/find.md``.
+listed. A candidate in a language the store's encoder cannot compare with the query's
+(``encode.covers_pair``) is ranked by its facts instead of its lead cosine, and the best
+few such are verified on their own budget (``cross_verify``). It reads the store through
+``Repository`` and computes keys with ``keys``. Design, measurements and what was
+tried: ``docs/find.md``.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import numpy as np
 
 from . import events as _events
 from .comparison import compare
+from .encode import covers_pair
 from .errors import ConfigError, EmptyInput, NotFound
 from .facts.keys import fact_keys
 from .fingerprint import jaccard as signature_jaccard
@@ -65,6 +69,13 @@ class FindOptions:
             probability, up to ``2 * depth``, and stops once ``patience`` verified
             candidates in a row could not enter the first ``limit`` (``docs/find.md``).
         patience: see ``depth``; None for ``story_patience(limit)``.
+        cross_verify: candidates across a language pair the store's encoder does not
+            cover (``encode.covers_pair``: USE and Ukrainian, say), where the lead cosine
+            is no evidence (USE puts English leads and their Ukrainian translations at
+            0.30-0.67): they are left out of the floors above, and the best this many by
+            ``cross_priority`` (fact weight, then lead cosine) that share a rare fact or
+            reach ``min_cross_cosine`` are verified; None for ``cross_depth(limit)``.
+        min_cross_cosine: see ``cross_verify``.
     """
 
     limit: int = 10
@@ -80,12 +91,16 @@ class FindOptions:
     max_verify: int = 20
     depth: int | None = None
     patience: int | None = None
+    cross_verify: int | None = None
+    min_cross_cosine: float = 0.3
 
     def __post_init__(self) -> None:
         if self.depth is not None and self.depth < 1:
             raise ConfigError(f"depth must be at least 1, got {self.depth}")
         if self.patience is not None and self.patience < 1:
             raise ConfigError(f"patience must be at least 1, got {self.patience}")
+        if self.cross_verify is not None and self.cross_verify < 0:
+            raise ConfigError(f"cross_verify must be at least 0, got {self.cross_verify}")
         if self.limit < 1:
             raise ConfigError(f"limit must be at least 1, got {self.limit}")
         unknown = [r for r in self.include if r not in RELATION_LABELS]
@@ -115,6 +130,13 @@ def story_patience(limit: int) -> int:
     """Verified candidates in a row that fail to enter the first ``limit`` before a
     same-event search stops: half the limit, at least 10."""
     return max(10, limit // 2)
+
+
+def cross_depth(limit: int) -> int:
+    """Candidates across an uncovered language pair verified for ``limit`` versions: a
+    fifth of the limit, at least 2 (the translation ranked first by ``cross_priority``
+    for all 28 queries of ``bench/find_languages.py``)."""
+    return max(2, limit // 5)
 
 
 def searches_stories(include: tuple[str, ...]) -> bool:
@@ -173,6 +195,12 @@ class _Candidate:
     @property
     def priority(self) -> float:
         return max(2 * self.jaccard, self.cosine, min(self.facts / 30.0, 1.0))
+
+    @property
+    def cross_priority(self) -> float:
+        """Rank across an uncovered language pair: the fact weight (saturating at 30, as
+        in ``priority``), the lead cosine only a tie-breaker's weight."""
+        return min(self.facts / 30.0, 1.0) + 0.1 * self.cosine
 
 
 def find(
@@ -257,17 +285,22 @@ def _search(
             verified=verified,
             warnings=tuple(warnings),
         )
+    cross = _uncovered(repo, article, candidates, meta, opts)
     worth = [
         c
         for c in candidates.values()
-        if c.worth(opts) and _in_window(article, meta.get(c.rowid), c, opts)
+        if c.rowid not in cross
+        and c.worth(opts)
+        and _in_window(article, meta.get(c.rowid), c, opts)
     ]
     if set(opts.include) <= set(VERSION_RELATIONS):
         # a derived version keeps its lead: a fact-only match far from the query's lead
         # can be a report of the same event, not a version (measured: planted rewrites
         # and translations have lead cosine 0.58 and up on the bench corpus)
         worth = [c for c in worth if c.jaccard >= opts.min_jaccard or c.cosine >= 0.5]
-    chosen = _choose(worth, opts)
+    chosen = _choose(worth, opts) + _choose_cross(
+        [c for c in cross.values() if _in_window(article, meta.get(c.rowid), c, opts)], opts
+    )
     versions = _verify(repo, article, rowid, chosen, meta, opts)
     versions.sort(key=lambda v: (_RANK[v.relation], -v.score))
     return FindResult(
@@ -310,6 +343,32 @@ def _choose(worth: list[_Candidate], opts: FindOptions) -> list[_Candidate]:
     by_facts = sorted(rest, key=lambda c: -c.facts)[: opts.verify_per_source]
     chosen = {c.rowid: c for c in (*textual, *by_vector, *by_facts)}
     return sorted(chosen.values(), key=lambda c: -c.priority)[: opts.max_verify]
+
+
+def _uncovered(
+    repo: Repository,
+    article: Article,
+    candidates: dict[int, _Candidate],
+    meta: dict[int, dict[str, Any]],
+    opts: FindOptions,
+) -> dict[int, _Candidate]:
+    """The candidates whose lead cosine is no evidence: in another language than the
+    query, one the store's encoder does not cover with it, and no textual match."""
+    encoder = repo.settings.encoder
+    return {
+        row: c
+        for row, c in candidates.items()
+        if c.jaccard < opts.min_jaccard
+        and not covers_pair(encoder, article.lang, meta.get(row, {}).get("lang"))
+    }
+
+
+def _choose_cross(cross: list[_Candidate], opts: FindOptions) -> list[_Candidate]:
+    """The candidates across an uncovered language pair to verify: those sharing a rare
+    fact or reaching ``min_cross_cosine``, the best ``cross_verify`` by ``cross_priority``."""
+    budget = cross_depth(opts.limit) if opts.cross_verify is None else opts.cross_verify
+    evidence = [c for c in cross if c.facts > 0 or c.cosine >= opts.min_cross_cosine]
+    return sorted(evidence, key=lambda c: (-c.cross_priority, c.rowid))[:budget]
 
 
 def _fact_weights(

@@ -31,6 +31,7 @@ __all__ = [
     "LexicalEncoder",
     "SentenceTransformerEncoder",
     "UseEncoder",
+    "covers_pair",
     "encoder_for_pair",
     "get_encoder",
 ]
@@ -61,6 +62,15 @@ def encoder_for_pair(name: str | None, lang_a: str | None, lang_b: str | None) -
     if a != b and not (a in USE_LANGUAGES and b in USE_LANGUAGES):
         return WIDE_ENCODER
     return name
+
+
+def covers_pair(name: str | None, lang_a: str | None, lang_b: str | None) -> bool:
+    """Whether encoder ``name`` puts a text in ``lang_a`` and one in ``lang_b`` in one
+    space, so that their cosine is evidence: False exactly when ``encoder_for_pair``
+    sends the pair to another encoder (``use`` and a language it was not trained on).
+    ``find`` ranks the candidates of such a pair by their facts, not their lead cosine."""
+    name = DEFAULT_ENCODER if name is None else name.strip()
+    return encoder_for_pair(name, lang_a, lang_b) == name
 
 
 # --------------------------------------------------------------------------------------
