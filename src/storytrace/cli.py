@@ -15,25 +15,41 @@ no output format, accepts ``--format`` for it too.
 from __future__ import annotations
 
 import datetime as dt
-import io
-import re
-import sqlite3
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
-from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
 
 from . import __version__
+from .cli_support import (
+    _DEFAULT_SIZE,
+    AddInputFormatOption,
+    ColorChoice,
+    ColorOption,
+    DbOption,
+    DiffFormat,
+    FetchOption,
+    FindFormat,
+    InputFormatOption,
+    MaxSizeOption,
+    OutputFormat,
+    OutputOption,
+    StoriesFormat,
+    StoriesFormatOption,
+    consoles,
+    emit,
+    fail,
+    handled,
+    parse_size,
+    read_options,
+    report,
+    say,
+    warn,
+)
 from .errors import ConfigError, InputError, StorytraceError
-from .model import InputFormat
-from .options import DEFAULT_MAX_BYTES, ReadOptions
-from .render.printable import SafeConsole
 
 app = typer.Typer(
     name="storytrace",
@@ -43,133 +59,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-# SafeConsole: article text never reaches the terminal with escape sequences in it
-stdout = SafeConsole(highlight=False)
-# soft_wrap: an error stays one line however long the path (scripts grep for it).
-stderr = SafeConsole(stderr=True, highlight=False, soft_wrap=True)
-
-
-class OutputFormat(StrEnum):
-    """Output formats of ``inspect``."""
-
-    text = "text"
-    json = "json"
-
-
-class DiffFormat(StrEnum):
-    """Output formats of ``diff``."""
-
-    text = "text"
-    json = "json"
-    html = "html"
-
-
-class InputFormatChoice(StrEnum):
-    """Reader override choices (mirrors ``model.INPUT_FORMATS``)."""
-
-    text = "text"
-    html = "html"
-    jsonl = "jsonl"
-    feed = "feed"
-    warc = "warc"
-
-
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?)i?b?\s*$", re.IGNORECASE)
-_UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
-
-
-def parse_size(value: str) -> int:
-    """Parse a size such as ``5MB``, ``500k`` or ``1048576`` into bytes."""
-    match = _SIZE.match(value)
-    if not match:
-        raise ConfigError(f"--max-size: cannot read {value!r} as a size; use e.g. 5MB, 500KB")
-    return int(float(match.group(1)) * _UNITS[match.group(2).lower()])
-
-
-def fail(err: StorytraceError) -> NoReturn:
-    """Print one line for an error and exit with its code (no traceback)."""
-    report(err)
-    raise typer.Exit(err.exit_code)
-
-
-def report(err: StorytraceError) -> None:
-    """Print one line naming the input (when there is one) and the reason."""
-    stderr.print(f"[bold red]error:[/] {_one_line(str(err))}", markup=True, highlight=False)
-
-
-@contextmanager
-def handled(db: Path | None = None) -> Iterator[None]:
-    """Turn a StorytraceError raised inside a command into one line and its exit code.
-
-    Commands run inside this so that both the console entry point and ``CliRunner``
-    tests see the same behaviour: never a traceback for an error we raised on purpose.
-    With ``db``, an SQLite or OS error (a damaged store, a full disk, no permission)
-    becomes one line naming the store and the cause too.
-    """
-    try:
-        yield
-    except StorytraceError as err:
-        fail(err)
-    except (sqlite3.Error, OSError) as err:
-        if db is None:
-            raise
-        from .corpus import store_error
-
-        fail(store_error(db, err))
-
-
-def _one_line(message: str) -> str:
-    return escape(" ".join(message.split()))
-
-
-def read_options(input_format: InputFormatChoice | None, max_size: str, fetch: bool) -> ReadOptions:
-    """The single mapper from CLI flags to ``ReadOptions``."""
-    fmt: InputFormat | None = input_format.value if input_format else None
-    try:
-        return ReadOptions(format=fmt, max_bytes=parse_size(max_size), fetch=fetch)
-    except ConfigError as err:
-        fail(err)
-
-
-InputFormatOption = Annotated[
-    InputFormatChoice | None,
-    typer.Option(
-        "--input-format",
-        help="Read every source as this format instead of detecting it from content.",
-        case_sensitive=False,
-    ),
-]
-# ``add`` has no output format, so there the reader override also answers to the
-# ``--format`` the foundation issue names.
-AddInputFormatOption = Annotated[
-    InputFormatChoice | None,
-    typer.Option(
-        "--input-format",
-        "--format",
-        help="Read every source as this format instead of detecting it from content.",
-        case_sensitive=False,
-    ),
-]
-MaxSizeOption = Annotated[
-    str,
-    typer.Option("--max-size", help="Reject inputs larger than this (e.g. 5MB, 500KB)."),
-]
-OutputOption = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
-]
-FetchOption = Annotated[
-    bool,
-    typer.Option(
-        "--fetch/--no-fetch",
-        help="Let feed entries without text fetch their link (network). Off by default.",
-    ),
-]
-_DEFAULT_SIZE = f"{DEFAULT_MAX_BYTES // (1024 * 1024)}MB"
-
 
 def _version(value: bool) -> None:
     if value:
-        stdout.print(f"storytrace {__version__}")
+        consoles.out.print(f"storytrace {__version__}")
         raise typer.Exit()
 
 
@@ -179,8 +72,19 @@ def _root(
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
+    color: Annotated[
+        ColorChoice,
+        typer.Option(
+            "--color",
+            help="Colour the output: auto (in a terminal only), always or never. Without "
+            "colour, diff marks changed words as [-old-]{+new+}.",
+            case_sensitive=False,
+            metavar="WHEN",
+        ),
+    ] = ColorChoice.auto,
 ) -> None:
     """Find every version of a news story and explain exactly how the versions differ."""
+    consoles.configure(color)
 
 
 MAX_LISTED_ERRORS = 10_000
@@ -221,15 +125,22 @@ def inspect(
             listed.append({"source": "", "reason": more})
         return listed
 
+    skipped: list[tuple[str, str]] = []
     with handled():
-        articles = read_many(sources, options=options, on_error=on_error)
+        articles = read_many(
+            sources, options=options, on_error=on_error, on_skip=lambda p, r: skipped.append((p, r))
+        )
         if format is OutputFormat.json:
             # streamed: each article written as it is read, whatever their number
             for chunk in inspect_chunks(articles, errors):
                 sys.stdout.write(chunk)
         else:
             for article in articles:
-                print_article(stdout, article)
+                print_article(consoles.out, article)
+    if skipped:
+        from .display import skipped_phrase
+
+        say(skipped_phrase(skipped))
     if failed:
         raise typer.Exit(2)
 
@@ -248,6 +159,7 @@ def diff(
     output: OutputOption = None,
     input_format: InputFormatOption = None,
     max_size: MaxSizeOption = _DEFAULT_SIZE,
+    color: ColorOption = None,
 ) -> None:
     """Align two versions sentence by sentence, type every change, and judge the relation
     and which version came first."""
@@ -255,6 +167,8 @@ def diff(
     from .pipeline import read
     from .render.json import comparison_to_dict, dumps
 
+    if color is not None:
+        consoles.configure(color)
     options = read_options(input_format, max_size, False)
     with handled():
         articles = []
@@ -270,36 +184,12 @@ def diff(
         else:
             from .render.diff_terminal import print_comparison
 
-            console = SafeConsole(
-                record=True, highlight=False, file=None if output is None else io.StringIO()
-            )
+            console = consoles.out if output is None else consoles.recording()
             print_comparison(console, comparison)
             if output is None:
                 return
             text = console.export_text()
         emit(text, output)
-
-
-def emit(text: str, output: Path | None) -> None:
-    """Write a command's rendered output to stdout, or to ``output`` and say so."""
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        output.write_text(text, encoding="utf-8")
-        stderr.print(f"wrote {escape(str(output))}")
-
-
-DbOption = Annotated[
-    Path,
-    typer.Option("--db", help="The store: an SQLite file, created by add when missing."),
-]
-
-
-class FindFormat(StrEnum):
-    """Output formats of ``find``."""
-
-    text = "text"
-    json = "json"
 
 
 @app.command()
@@ -338,7 +228,7 @@ def add(
                 TextColumn("{task.fields[added]:,} added · {task.fields[seen]:,} already stored"),
                 TextColumn("· {task.fields[rate]:.1f} articles/s"),
                 TimeElapsedColumn(),
-                console=stderr,
+                console=consoles.err,
                 transient=True,
             )
             with progress:
@@ -354,12 +244,12 @@ def add(
                     read_options=options,
                     on_error=report,
                     on_progress=on_progress,
-                    on_wait=lambda message: stderr.print(escape(message)),
+                    on_wait=say,
                     batch_size=batch_size,
                 )
             for source, existing in added.duplicates:
-                stderr.print(f"already stored: {escape(source)} (id {escape(existing)})")
-            print_add(stdout, added, str(db))
+                say(f"already stored: {source} (id {existing})")
+            print_add(consoles.out, added, str(db))
     if added.failed:
         raise typer.Exit(2)
 
@@ -406,16 +296,8 @@ def find(
             sys.stdout.write(dumps(find_to_dict(result)))
         else:
             for warning in result.warnings:
-                stderr.print(f"[yellow]warning:[/] {escape(warning)}")
-            print_find(stdout, replace(result, warnings=()))
-
-
-class StoriesFormat(StrEnum):
-    """Output formats of ``stories`` and ``story``."""
-
-    text = "text"
-    json = "json"
-    html = "html"
+                warn(warning)
+            print_find(consoles.out, replace(result, warnings=()))
 
 
 def _parse_date(value: str | None) -> dt.date | None:
@@ -442,17 +324,12 @@ def _write_stories(
         from .render.stories_terminal import print_stories
 
         if output is None:
-            print_stories(stdout, stories)
+            print_stories(consoles.out, stories)
             return
-        console = SafeConsole(record=True, highlight=False, file=io.StringIO(), width=120)
+        console = consoles.recording()
         print_stories(console, stories)
         text = console.export_text()
     emit(text, output)
-
-
-StoriesFormatOption = Annotated[
-    StoriesFormat, typer.Option("--format", "-f", help="Output format.")
-]
 
 
 @app.command()
@@ -482,11 +359,9 @@ def stories(
     start = _parse_date(since)
     with handled(db), Store(db, create=False, read_only=None) as store:
         if _can_update(store):
-            report = store.update_stories(
-                rebuild=rebuild, on_wait=lambda message: stderr.print(escape(message))
-            )
+            report = store.update_stories(rebuild=rebuild, on_wait=say)
             if report.linked:
-                stderr.print(
+                consoles.err.print(
                     f"clustered {report.linked:,} new article(s) in {report.seconds:.1f}s: "
                     f"{report.stories:,} stories"
                 )
@@ -497,7 +372,7 @@ def stories(
 def _can_update(store: Any) -> bool:
     """Whether the stories can be brought up to date; says so when they cannot."""
     if store.read_only:
-        stderr.print(
+        consoles.err.print(
             f"[yellow]warning:[/] {escape(str(store.path))} is read-only: the stories could "
             "not be updated; listing what is stored",
             markup=True,
@@ -527,8 +402,8 @@ def reindex(db: DbOption = Path("storytrace.db")) -> None:
     from .corpus import Store
 
     with handled(db), Store(db, create=False) as store:
-        done = store.reindex(on_wait=lambda message: stderr.print(escape(message)))
-        stdout.print(f"{escape(str(db))}: reindexed {done:,} article(s)")
+        done = store.reindex(on_wait=say)
+        consoles.out.print(f"{escape(str(db))}: reindexed {done:,} article(s)")
 
 
 @app.command()
@@ -566,7 +441,7 @@ def serve(
         options = ServerOptions(
             db=db, host=host, port=port, token=token, max_body=limit, encoder=encoder
         )
-        run_server(options, announce=lambda line: stderr.print(escape(line)))
+        run_server(options, announce=say)
 
 
 @app.command()
@@ -600,9 +475,9 @@ def batch(
             sources,
             out,
             batch_options,
-            on_stage=lambda stage, seconds: stderr.print(f"{stage}: {seconds:.1f} s"),
+            on_stage=lambda stage, seconds: say(f"{stage}: {seconds:.1f} s"),
         )
-        stdout.print(
+        consoles.out.print(
             f"{escape(str(out))}: {done.articles:,} article(s), {done.verified:,} verified "
             f"pair(s), {done.stories:,} stor(ies); {done.errors:,} error(s), "
             f"{done.duplicates:,} duplicate(s) (engine {done.engine})"
@@ -621,7 +496,7 @@ def import_(
 
     with handled():
         done = import_batch(folder, db)
-        stdout.print(
+        consoles.out.print(
             f"{escape(str(db))}: imported {done.articles:,} article(s), {done.edges:,} "
             f"verified pair(s), {done.stories:,} stor(ies)"
         )

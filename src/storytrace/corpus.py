@@ -210,7 +210,8 @@ class Store:
         self._check_writable("add articles")
         with self.repository.writer_lock(on_wait), one_blas_thread():
             batch: list[Article] = []
-            for article in _articles(sources, read_options, failed):
+            skip = report.skipped.append
+            for article in _articles(sources, read_options, failed, lambda p, r: skip((p, r))):
                 batch.append(article)
                 if len(batch) >= size:
                     add_batch(self.repository, self.keyer, batch, report, failed)
@@ -341,19 +342,22 @@ def _articles(
     sources: Iterable[str | Path | Article],
     read_options: ReadOptions | None,
     on_error: Callable[[InputError], None],
+    on_skip: Callable[[str, str], None] | None = None,
 ) -> Iterator[Article]:
     """The articles of ``sources`` in order: Articles as they are, paths read in runs."""
     paths: list[str | Path] = []
     for source in sources:
         if isinstance(source, Article):
             if paths:
-                yield from read_many(paths, options=read_options, on_error=on_error)
+                yield from read_many(
+                    paths, options=read_options, on_error=on_error, on_skip=on_skip
+                )
                 paths = []
             yield source
         else:
             paths.append(source)
     if paths:
-        yield from read_many(paths, options=read_options, on_error=on_error)
+        yield from read_many(paths, options=read_options, on_error=on_error, on_skip=on_skip)
 
 
 __all__ = ["DEFAULT_PATH", "AddReport", "Store", "StoreOptions", "is_writable", "store_error"]

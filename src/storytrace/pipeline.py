@@ -135,15 +135,18 @@ def read_many(
     *,
     options: ReadOptions | None = None,
     on_error: Callable[[InputError], None] | None = None,
+    on_skip: Callable[[str, str], None] | None = None,
 ) -> Iterator[Article]:
     """Read every article in ``sources`` (files, folders walked recursively).
 
     A source may hold many articles (JSONL, feeds, WARC). Bad inputs raise ``InputError``
-    unless ``on_error`` is given, in which case it is called and reading goes on.
+    unless ``on_error`` is given, in which case it is called and reading goes on. A
+    folder's hidden files and its README, LICENSE or like files are not read:
+    ``on_skip(path, reason)`` hears of each.
     """
     opts = options or ReadOptions()
     for source in sources:
-        for item in iter_raw(source, opts):
+        for item in iter_raw(source, opts, on_skip):
             try:
                 if isinstance(item, InputError):
                     raise item
