@@ -24,6 +24,7 @@ import typer
 from rich.markup import escape
 
 from . import __version__
+from .cli_help import HelpGroup, command_settings
 from .cli_support import (
     _DEFAULT_SIZE,
     AddInputFormatOption,
@@ -43,6 +44,7 @@ from .cli_support import (
     emit,
     fail,
     handled,
+    one_article,
     parse_size,
     read_options,
     report,
@@ -53,10 +55,13 @@ from .errors import ConfigError, InputError, StorytraceError
 
 app = typer.Typer(
     name="storytrace",
+    cls=HelpGroup,
     help="Find every version of a news story and explain exactly how the versions differ.",
+    epilog="Run storytrace COMMAND -h for a command's options and examples.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
@@ -91,9 +96,11 @@ MAX_LISTED_ERRORS = 10_000
 """Errors ``inspect --format json`` lists; beyond, one entry counts the rest."""
 
 
-@app.command()
+@app.command(**command_settings("inspect"))
 def inspect(
-    sources: Annotated[list[Path], typer.Argument(help="Files or folders (walked recursively).")],
+    sources: Annotated[
+        list[Path], typer.Argument(help="Files or folders (walked recursively).", metavar="PATH")
+    ],
     format: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="Output format.")
     ] = OutputFormat.text,
@@ -145,16 +152,21 @@ def inspect(
         raise typer.Exit(2)
 
 
-@app.command()
+@app.command(**command_settings("diff"))
 def diff(
-    a: Annotated[Path, typer.Argument(help="The first version (a file).")],
-    b: Annotated[Path, typer.Argument(help="The second version (a file).")],
+    a: Annotated[Path, typer.Argument(help="The first version: a file.", metavar="A")],
+    b: Annotated[Path, typer.Argument(help="The second version: a file.", metavar="B")],
     format: Annotated[DiffFormat, typer.Option("--format", "-f", help="Output format.")] = (
         DiffFormat.text
     ),
     encoder: Annotated[
         str | None,
-        typer.Option("--encoder", "-e", help="Sentence encoder: lexical, use or st:NAME_OR_PATH."),
+        typer.Option(
+            "--encoder",
+            "-e",
+            help="Sentence encoder: lexical (fastest), use (the default) or st:MODEL.",
+            metavar="NAME",
+        ),
     ] = None,
     output: OutputOption = None,
     input_format: InputFormatOption = None,
@@ -164,16 +176,13 @@ def diff(
     """Align two versions sentence by sentence, type every change, and judge the relation
     and which version came first."""
     from .comparison import compare
-    from .pipeline import read
     from .render.json import comparison_to_dict, dumps
 
     if color is not None:
         consoles.configure(color)
     options = read_options(input_format, max_size, False)
     with handled():
-        articles = []
-        for path in (a, b):
-            articles.append(read(path, options=options))
+        articles = [one_article(path, options, "diff") for path in (a, b)]
         comparison = compare(articles[0], articles[1], encoder=encoder)
         if format is DiffFormat.json:
             text = dumps(comparison_to_dict(comparison))
@@ -192,21 +201,29 @@ def diff(
         emit(text, output)
 
 
-@app.command()
+@app.command(**command_settings("add"))
 def add(
-    sources: Annotated[list[Path], typer.Argument(help="Files or folders (walked recursively).")],
+    sources: Annotated[
+        list[Path], typer.Argument(help="Files or folders (walked recursively).", metavar="PATH")
+    ],
     db: DbOption = Path("storytrace.db"),
     encoder: Annotated[
         str | None,
         typer.Option(
-            "--encoder", "-e", help="Document-vector encoder of a new store (default: use)."
+            "--encoder",
+            "-e",
+            help="Document-vector encoder of a new store (default: use).",
+            metavar="NAME",
         ),
     ] = None,
     index: Annotated[
-        str, typer.Option("--index", help="Vector index of a new store: usearch or exact.")
+        str,
+        typer.Option(
+            "--index", help="Vector index of a new store: usearch or exact.", metavar="KIND"
+        ),
     ] = "usearch",
     batch_size: Annotated[
-        int, typer.Option("--batch-size", help="Articles per committed batch.", min=1)
+        int, typer.Option("--batch-size", help="Articles per committed batch.", min=1, metavar="N")
     ] = 64,
     input_format: AddInputFormatOption = None,
     max_size: MaxSizeOption = _DEFAULT_SIZE,
@@ -254,16 +271,19 @@ def add(
         raise typer.Exit(2)
 
 
-@app.command()
+@app.command(**command_settings("find"))
 def find(
     article: Annotated[
-        str | None, typer.Argument(help="A file holding the article to search for.")
+        str | None, typer.Argument(help="A file holding the article to search for.", metavar="FILE")
     ] = None,
     article_id: Annotated[
-        str | None, typer.Option("--id", help="Search for this stored article instead.")
+        str | None,
+        typer.Option("--id", help="Search for this stored article instead.", metavar="ID"),
     ] = None,
     db: DbOption = Path("storytrace.db"),
-    limit: Annotated[int, typer.Option("--limit", "-n", help="At most this many.", min=1)] = 10,
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", help="At most this many.", min=1, metavar="N")
+    ] = 10,
     include_stories: Annotated[
         bool,
         typer.Option(
@@ -278,7 +298,6 @@ def find(
     """List every stored version of an article, best first, each with its relation."""
     from .corpus import Store
     from .find import STORY_RELATIONS, VERSION_RELATIONS
-    from .pipeline import read
     from .render.find_terminal import print_find
 
     if (article is None) == (article_id is None):
@@ -289,7 +308,8 @@ def find(
             if article_id is not None:
                 result = store.find_id(article_id, limit=limit, include=include)
             else:
-                result = store.find(read(Path(str(article))), limit=limit, include=include)
+                query = one_article(Path(str(article)), None, "find")
+                result = store.find(query, limit=limit, include=include)
         if format is FindFormat.json:
             from .render.json import dumps, find_to_dict
 
@@ -332,18 +352,26 @@ def _write_stories(
     emit(text, output)
 
 
-@app.command()
+@app.command(**command_settings("stories"))
 def stories(
     db: DbOption = Path("storytrace.db"),
     since: Annotated[
         str | None,
-        typer.Option("--since", help="Only stories with an article published on or after."),
+        typer.Option(
+            "--since",
+            help="Only stories with an article published on or after this date.",
+            metavar="YYYY-MM-DD",
+        ),
     ] = None,
     limit: Annotated[
-        int | None, typer.Option("--limit", "-n", help="At most this many, largest first.", min=1)
+        int | None,
+        typer.Option("--limit", "-n", help="At most this many, largest first.", min=1, metavar="N"),
     ] = None,
     min_size: Annotated[
-        int, typer.Option("--min-size", help="Only stories of at least this many articles.", min=1)
+        int,
+        typer.Option(
+            "--min-size", help="Only stories of at least this many articles.", min=1, metavar="N"
+        ),
     ] = 1,
     rebuild: Annotated[
         bool, typer.Option("--rebuild", help="Re-link and re-cluster every article.")
@@ -381,9 +409,11 @@ def _can_update(store: Any) -> bool:
     return True
 
 
-@app.command()
+@app.command(**command_settings("story"))
 def story(
-    story_id: Annotated[str, typer.Argument(help="A story id, or the id of any of its articles.")],
+    story_id: Annotated[
+        str, typer.Argument(help="A story id, or the id of any of its articles.", metavar="ID")
+    ],
     db: DbOption = Path("storytrace.db"),
     format: StoriesFormatOption = StoriesFormat.text,
     output: OutputOption = None,
@@ -396,7 +426,7 @@ def story(
         _write_stories([found], format, output, title=found.title)
 
 
-@app.command()
+@app.command(**command_settings("reindex"))
 def reindex(db: DbOption = Path("storytrace.db")) -> None:
     """Rebuild every index of the store (LSH bands, fact keys, vector index file)."""
     from .corpus import Store
@@ -406,27 +436,40 @@ def reindex(db: DbOption = Path("storytrace.db")) -> None:
         consoles.out.print(f"{escape(str(db))}: reindexed {done:,} article(s)")
 
 
-@app.command()
+@app.command(**command_settings("serve"))
 def serve(
     db: DbOption = Path("storytrace.db"),
     host: Annotated[
-        str, typer.Option("--host", help="Address to listen on; off loopback, --token is required.")
+        str,
+        typer.Option(
+            "--host",
+            help="Address to listen on; any other than this computer needs --token.",
+            metavar="ADDRESS",
+        ),
     ] = "127.0.0.1",
     port: Annotated[
-        int, typer.Option("--port", help="Port to listen on.", min=0, max=65535)
+        int, typer.Option("--port", help="Port to listen on.", min=0, max=65535, metavar="PORT")
     ] = 8000,
     token: Annotated[
         str | None,
         typer.Option(
-            "--token", envvar="STORYTRACE_TOKEN", help="Token every POST must send (Bearer)."
+            "--token",
+            envvar="STORYTRACE_TOKEN",
+            help="A secret every request that changes something must send (as a Bearer token).",
+            metavar="TOKEN",
         ),
     ] = None,
     max_body: Annotated[
-        str, typer.Option("--max-body", help="Refuse request bodies over this (e.g. 2MB).")
+        str,
+        typer.Option(
+            "--max-body", help="Refuse request bodies over this (e.g. 2MB).", metavar="SIZE"
+        ),
     ] = "2MB",
     encoder: Annotated[
         str | None,
-        typer.Option("--encoder", "-e", help="Default sentence encoder of comparisons."),
+        typer.Option(
+            "--encoder", "-e", help="Default sentence encoder of comparisons.", metavar="NAME"
+        ),
     ] = None,
 ) -> None:
     """Serve the web UI and JSON API over a store (loopback only by default)."""
@@ -444,18 +487,30 @@ def serve(
         run_server(options, announce=say)
 
 
-@app.command()
+@app.command(**command_settings("batch"))
 def batch(
-    sources: Annotated[list[Path], typer.Argument(help="Files or folders (walked recursively).")],
-    out: Annotated[Path, typer.Option("--out", help="Folder of the Parquet tables.")],
+    sources: Annotated[
+        list[Path], typer.Argument(help="Files or folders (walked recursively).", metavar="PATH")
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder of the Parquet tables.", metavar="FOLDER")
+    ],
     engine: Annotated[
-        str, typer.Option("--engine", help="local (one process) or spark (the spark extra).")
+        str,
+        typer.Option(
+            "--engine",
+            help="local (one process) or spark (the spark extra).",
+            metavar="ENGINE",
+        ),
     ] = "local",
     master: Annotated[
-        str | None, typer.Option("--master", help="Spark master URL, e.g. local[2].")
+        str | None, typer.Option("--master", help="Spark master URL, e.g. local[2].", metavar="URL")
     ] = None,
     encoder: Annotated[
-        str | None, typer.Option("--encoder", "-e", help="Document-vector encoder (default: use).")
+        str | None,
+        typer.Option(
+            "--encoder", "-e", help="Document-vector encoder (default: use).", metavar="NAME"
+        ),
     ] = None,
     input_format: AddInputFormatOption = None,
     max_size: MaxSizeOption = _DEFAULT_SIZE,
@@ -486,9 +541,9 @@ def batch(
         raise typer.Exit(2)
 
 
-@app.command("import")
+@app.command("import", **command_settings("import"))
 def import_(
-    folder: Annotated[Path, typer.Argument(help="The --out folder of a batch.")],
+    folder: Annotated[Path, typer.Argument(help="The --out folder of a batch.", metavar="FOLDER")],
     db: DbOption = Path("storytrace.db"),
 ) -> None:
     """Load a batch's tables into a new store, for find, stories, story and serve."""

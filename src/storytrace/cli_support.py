@@ -12,12 +12,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.markup import escape
 
-from .errors import ConfigError, StorytraceError
+from .errors import ConfigError, InputError, StorytraceError
 from .model import InputFormat
 from .options import DEFAULT_MAX_BYTES, ReadOptions
 from .render.printable import SafeConsole
@@ -175,7 +175,9 @@ InputFormatOption = Annotated[
     InputFormatChoice | None,
     typer.Option(
         "--input-format",
-        help="Read every source as this format instead of detecting it from content.",
+        help="Read every source as this format (text, html, jsonl, feed or warc) instead "
+        "of detecting it from content.",
+        metavar="FORMAT",
         case_sensitive=False,
     ),
 ]
@@ -186,16 +188,23 @@ AddInputFormatOption = Annotated[
     typer.Option(
         "--input-format",
         "--format",
-        help="Read every source as this format instead of detecting it from content.",
+        help="Read every source as this format (text, html, jsonl, feed or warc) instead "
+        "of detecting it from content.",
+        metavar="FORMAT",
         case_sensitive=False,
     ),
 ]
 MaxSizeOption = Annotated[
     str,
-    typer.Option("--max-size", help="Reject inputs larger than this (e.g. 5MB, 500KB)."),
+    typer.Option(
+        "--max-size", help="Reject inputs larger than this (e.g. 5MB, 500KB).", metavar="SIZE"
+    ),
 ]
 OutputOption = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    Path | None,
+    typer.Option(
+        "--output", "-o", help="Write to this file instead of the terminal.", metavar="FILE"
+    ),
 ]
 FetchOption = Annotated[
     bool,
@@ -218,7 +227,9 @@ def emit(text: str, output: Path | None) -> None:
 
 DbOption = Annotated[
     Path,
-    typer.Option("--db", help="The store: an SQLite file, created by add when missing."),
+    typer.Option(
+        "--db", help="The store: an SQLite file, created by add when missing.", metavar="FILE"
+    ),
 ]
 
 
@@ -251,3 +262,44 @@ ColorOption = Annotated[
         metavar="WHEN",
     ),
 ]
+
+
+_FIXES = {
+    "diff": "diff compares two files, one article each: storytrace diff A B",
+    "find": "find searches for one article: give a file holding one, or --id ID",
+}
+
+
+def one_article(path: Path, options: ReadOptions | None, command: str) -> Any:
+    """The one article in ``path`` for ``command``; a folder or a collection gets an
+    error naming the input and what to give instead."""
+    from .pipeline import read
+
+    if path.is_dir():
+        example = _a_file_in(path)
+        hint = f" (e.g. {example})" if example else ""
+        raise InputError(str(path), f"is a folder; {_FIXES[command]}{hint}")
+    try:
+        return read(path, options=options)
+    except InputError as err:
+        if "more than one article" not in err.reason:
+            raise
+        raise InputError(
+            str(path),
+            f"holds more than one article (JSON Lines, a feed or an archive); "
+            f"{_FIXES[command]}. To compare articles of a collection, store it with "
+            "storytrace add and use storytrace find --id ID",
+        ) from None
+
+
+def _a_file_in(folder: Path) -> Path | None:
+    """The first file of ``folder`` that could be an article, to name in a hint."""
+    from .ingest.walk import is_project_file
+
+    try:
+        names = sorted(p for p in folder.iterdir() if p.is_file())
+    except OSError:
+        return None
+    return next(
+        (p for p in names if not p.name.startswith(".") and not is_project_file(p.name)), None
+    )

@@ -157,6 +157,9 @@ def read_many(
                 on_error(err)
 
 
+_ONE_EXPECTED = "one was expected (read_many, or storytrace add, reads them all)"
+
+
 def read(source: Source, *, options: ReadOptions | None = None) -> Article:
     """Read exactly one article from ``source``.
 
@@ -165,7 +168,7 @@ def read(source: Source, *, options: ReadOptions | None = None) -> Article:
 
     Raises:
         InputError: the source is unreadable, or holds no article or more than one
-            (use ``read_many`` for collections).
+            (use ``read_many`` for collections), or is a folder.
     """
     opts = options or ReadOptions()
     items = iter(iter_raw(source, opts))
@@ -177,15 +180,13 @@ def read(source: Source, *, options: ReadOptions | None = None) -> Article:
         if close is not None:
             close()
     if first is None:
-        raise InputError(str(source), "holds 0 articles; read() wants exactly one")
+        raise InputError(str(source), "holds no article; one was expected")
     if isinstance(first, InputError):
         raise first
     if isinstance(second, InputError):
         raise second
     if second is not None:
-        raise InputError(
-            str(source), "holds more than one article; read() wants exactly one (use read_many)"
-        )
+        raise InputError(str(source), f"holds more than one article; {_ONE_EXPECTED}")
     return analyze(first)
 
 
