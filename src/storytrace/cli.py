@@ -176,7 +176,6 @@ def diff(
     """Align two versions sentence by sentence, type every change, and judge the relation
     and which version came first."""
     from .comparison import compare
-    from .render.json import comparison_to_dict, dumps
 
     if color is not None:
         consoles.configure(color)
@@ -185,6 +184,8 @@ def diff(
         articles = [one_article(path, options, "diff") for path in (a, b)]
         comparison = compare(articles[0], articles[1], encoder=encoder)
         if format is DiffFormat.json:
+            from .render.json import comparison_to_dict, dumps
+
             text = dumps(comparison_to_dict(comparison))
         elif format is DiffFormat.html:
             from .render.diff_html import comparison_to_html
