@@ -175,9 +175,9 @@ class Store:
         """Every stored article id, in the order they were added."""
         return self.repository.ids()
 
-    def recent(self, limit: int) -> list[Article]:
-        """The last ``limit`` articles added, newest first."""
-        return self.repository.recent(limit)
+    def recent(self, limit: int, offset: int = 0) -> list[Article]:
+        """The last ``limit`` articles added, newest first (after skipping ``offset``)."""
+        return self.repository.recent(limit, offset)
 
     # --- writing ----------------------------------------------------------------------------
 
@@ -295,6 +295,7 @@ class Store:
         limit: int | None = None,
         min_size: int = 1,
         update: bool = True,
+        offset: int = 0,
     ) -> list[Story]:
         """The stories, largest first (``Story`` values, see ``storytrace.stories``).
 
@@ -303,11 +304,17 @@ class Store:
             limit: at most this many.
             min_size: only stories of at least this many articles.
             update: first cluster the articles added since the last call.
+            offset: skip this many first (with ``limit``, one page of them).
         """
         if update and not self.read_only and self.repository.stories.pending():
             self.update_stories()
         keys = story_ids(self.repository, since=since, min_size=min_size)
-        return [load_story(self.repository, key) for key in keys[:limit]]
+        end = None if limit is None else offset + limit
+        return [load_story(self.repository, key) for key in keys[offset:end]]
+
+    def story_count(self, since: dt.date | None = None, *, min_size: int = 1) -> int:
+        """How many stories ``stories`` lists with these filters (as last grouped)."""
+        return len(story_ids(self.repository, since=since, min_size=min_size))
 
     def story(self, story_id: str, *, update: bool = True) -> Story:
         """One story, by its id or the id of any of its articles.

@@ -27,6 +27,7 @@ from fastapi import APIRouter, Depends, Query, Request, Security
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from ..display import title_of
 from ..render.json import article_to_dict, comparison_to_dict, find_to_dict, story_to_dict
 from . import service
 from .schemas import AddArticle, AddResult, CompareRequest, ErrorBody, Health
@@ -178,12 +179,64 @@ async def stories_endpoint(
     since: Annotated[
         dt.date | None, Query(description="Only stories with an article since this date.")
     ] = None,
+    limit: Annotated[int, Query(ge=1, le=500, description="At most this many stories.")] = 100,
+    offset: Annotated[int, Query(ge=0, description="Skip this many stories first.")] = 0,
 ) -> JSONResponse:
     state = get_state(request)
-    found = await state.workers.fresh(  # brought up to date first, within a bound
-        lambda store: [story_to_dict(s) for s in service.stories(store, since)]
+    found, total = await state.workers.fresh(  # brought up to date first, within a bound
+        lambda store: (
+            [story_to_dict(s) for s in service.stories(store, since, limit=limit, offset=offset)],
+            service.story_count(store, since),
+        )
     )
-    return JSONResponse({"stories": found, "count": len(found)})
+    return JSONResponse(_page_of("stories", found, total, limit, offset))
+
+
+def _page_of(key: str, items: list[Any], total: int, limit: int, offset: int) -> dict[str, Any]:
+    """One page of a list: its items, how many there are, and where the next page is."""
+    following = offset + limit if offset + limit < total else None
+    return {
+        key: items,
+        "count": len(items),
+        "total": total,
+        "limit": limit,
+        "offset": offset,
+        "next_offset": following,
+    }
+
+
+@router.get(
+    "/articles",
+    summary="The stored articles, newest first",
+    response_model=None,
+    responses={200: {"description": '{"articles": [...], "total": n}', "content": _JSON_OBJECT}},
+)
+async def articles_endpoint(
+    request: Request,
+    limit: Annotated[int, Query(ge=1, le=500, description="At most this many articles.")] = 50,
+    offset: Annotated[int, Query(ge=0, description="Skip this many articles first.")] = 0,
+) -> JSONResponse:
+    state = get_state(request)
+    rows, total = await state.workers.read(
+        lambda store: ([listing(a) for a in store.recent(limit, offset)], len(store))
+    )
+    return JSONResponse(_page_of("articles", rows, total, limit, offset))
+
+
+def listing(article: Any) -> dict[str, Any]:
+    """An article as a list shows it: metadata and links, not its sentences."""
+    return {
+        "id": article.id,
+        "title": article.title,
+        "display_title": title_of(
+            article.title, article.sentences[0].text if article.sentences else "", article.id
+        ),
+        "published": article.published.isoformat() if article.published else None,
+        "outlet": article.outlet,
+        "url": article.url,
+        "lang": article.lang,
+        "href": service_url(article.id),
+    }
 
 
 @router.get(

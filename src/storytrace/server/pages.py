@@ -27,7 +27,13 @@ from .state import ServerState, get_state
 router = APIRouter(include_in_schema=False)
 
 RECENT = 20
-"""Articles listed on the start page, newest first."""
+"""Articles listed on the start page, newest first (a "more" link pages on)."""
+
+PAGE = 50
+"""Rows of a listing page (stored articles, stories) unless ``limit`` says."""
+
+Limit = Annotated[int, Query(ge=1, le=500, description="At most this many rows.")]
+Offset = Annotated[int, Query(ge=0, description="Skip this many rows first.")]
 
 
 async def _page(state: ServerState, template: str, **context: object) -> HTMLResponse:
@@ -40,7 +46,7 @@ async def _page(state: ServerState, template: str, **context: object) -> HTMLRes
 
 
 def _recent(store: Store) -> list[Article]:
-    return store.recent(RECENT)
+    return store.recent(RECENT + 1)  # one more says whether to offer "more"
 
 
 @router.get("/favicon.ico", include_in_schema=False)
@@ -53,7 +59,16 @@ async def favicon() -> RedirectResponse:
 async def home(request: Request) -> HTMLResponse:
     state = get_state(request)
     recent = await state.workers.read(_recent)
-    return await _page(state, "home.html", recent=recent)
+    return await _page(state, "home.html", recent=recent[:RECENT], more=len(recent) > RECENT)
+
+
+@router.get("/articles", response_class=HTMLResponse)
+async def articles(request: Request, limit: Limit = PAGE, offset: Offset = 0) -> HTMLResponse:
+    """Every stored article, newest first, a page at a time."""
+    state = get_state(request)
+    rows, total = await state.workers.read(lambda store: (store.recent(limit, offset), len(store)))
+    paging = service.Paging(total=total, offset=offset, limit=limit, shown=len(rows))
+    return await _page(state, "articles.html", rows=rows, paging=paging)
 
 
 @router.get("/compare", response_class=HTMLResponse)
@@ -130,14 +145,51 @@ async def compare_posted(request: Request) -> HTMLResponse:
 
 @router.get("/search", response_model=None)
 async def search(request: Request, q: str = "") -> Response:
-    """An id goes to its article page; a text lists its versions."""
-    state = get_state(request)
+    """An id goes to its article page; a text lists its versions. (The start page's
+    form posts instead, so a pasted article stays out of URLs and logs.)"""
+    return await _search(get_state(request), q)
+
+
+@router.post("/search", response_model=None)
+async def search_posted(request: Request) -> Response:
+    """The start page's search form: the query in the body, not in the URL."""
+    limit = get_state(request).options.max_body
+    async with request.form(max_files=0, max_fields=4, max_part_size=limit) as form:
+        q = form.get("q")
+    return await _search(get_state(request), q if isinstance(q, str) else "")
+
+
+async def _search(state: ServerState, q: str) -> Response:
     if not q.strip():
         return RedirectResponse("/", status_code=303)
     outcome = await state.workers.read(lambda store: service.search(store, q))
     if outcome.article_id is not None:
         return RedirectResponse(article_href(outcome.article_id), status_code=303)
     return await _page(state, "search.html", query=q, result=outcome.result)
+
+
+@router.post("/compare/text", response_class=HTMLResponse)
+async def compare_text_with_stored(request: Request) -> HTMLResponse:
+    """A searched text against one of the versions found (the search page's links)."""
+    state = get_state(request)
+    limit = state.options.max_body
+    async with request.form(max_files=0, max_fields=4, max_part_size=limit) as form:
+        text, b_id = form.get("a_text"), form.get("b_id")
+    if not isinstance(text, str) or not text.strip() or not isinstance(b_id, str) or not b_id:
+        raise HTTPProblem(400, "MissingInput", "give the text (a_text) and a stored id (b_id)")
+    service.check_size("A", len(text), state.options.max_compare)
+    view = await state.workers.read(
+        lambda store: build_view(
+            service.compare_sides(
+                store,
+                CompareSide(text=text),
+                CompareSide(id=b_id),
+                encoder=state.encoder(None),
+                max_chars=state.options.max_compare,
+            )
+        )
+    )
+    return await _page(state, "compare.html", view=view, a_href=None, b_href=article_href(b_id))
 
 
 @router.get("/articles/{article_id:path}", response_class=HTMLResponse)
@@ -148,11 +200,25 @@ async def article(request: Request, article_id: str) -> HTMLResponse:
 
 
 @router.get("/stories", response_class=HTMLResponse)
-async def stories(request: Request, since: str = "") -> HTMLResponse:
+async def stories(
+    request: Request, since: str = "", limit: Limit = PAGE, offset: Offset = 0
+) -> HTMLResponse:
     state = get_state(request)
     day = _date(since)
-    found = await state.workers.fresh(lambda store: service.stories(store, day))
-    return await _page(state, "stories.html", stories=found, since=day.isoformat() if day else "")
+    found, total = await state.workers.fresh(
+        lambda store: (
+            service.stories(store, day, limit=limit, offset=offset),
+            service.story_count(store, day),
+        )
+    )
+    paging = service.Paging(total=total, offset=offset, limit=limit, shown=len(found))
+    return await _page(
+        state,
+        "stories.html",
+        stories=found,
+        since=day.isoformat() if day else "",
+        paging=paging,
+    )
 
 
 @router.get("/stories/{story_id:path}", response_class=HTMLResponse)

@@ -300,10 +300,10 @@ class Repository:
         row = self._db.execute("SELECT id FROM articles WHERE rowid = ?", (rowid,)).fetchone()
         return str(row[0]) if row else None
 
-    def recent(self, limit: int) -> list[Article]:
-        """The last ``limit`` articles added, newest first."""
+    def recent(self, limit: int, offset: int = 0) -> list[Article]:
+        """The last ``limit`` articles added, newest first, after the ``offset`` newest."""
         rows = self._db.execute(
-            "SELECT record FROM articles ORDER BY rowid DESC LIMIT ?", (limit,)
+            "SELECT record FROM articles ORDER BY rowid DESC LIMIT ? OFFSET ?", (limit, offset)
         ).fetchall()
         return [self._article(r[0]) for r in rows]
 
