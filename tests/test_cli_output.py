@@ -202,3 +202,35 @@ def test_stories_fit_the_width_and_name_outlets_from_urls(sample_db: Path, colum
     assert all(len(line) <= width for line in out.splitlines())
     assert "4_10ecbplus" in out
     assert "Friday, June 7, 2013" not in out
+
+
+# --- a word diff that knows facts ---------------------------------------------------------
+
+
+def test_the_same_fact_written_another_way_is_not_marked() -> None:
+    a = "Talks were held on December 12 in Berlin with U.S. officials."
+    b = "Talks were held on 12 December in Berlin with US officials."
+    atoms_a = [(19, 30, "date:12-12")]
+    atoms_b = [(19, 30, "date:12-12")]
+    assert _marked_atoms(a, b, atoms_a, atoms_b) == b
+    # a different fact is still marked
+    c = "Talks were held on 13 December in Berlin with US officials."
+    marked = _marked_atoms(a, c, atoms_a, [(19, 30, "date:12-13")])
+    assert "{+13+}" in marked
+    assert "[-12-]" in marked
+
+
+def test_the_seed_pair_date_in_another_order_is_unmarked_in_the_diff() -> None:
+    result = runner.invoke(app, ["diff", "-e", "lexical", str(SEED / "a.txt"), str(SEED / "b.txt")])
+    assert "virtual meeting on 12 December," in result.stdout
+    assert "[-12-]" not in result.stdout
+    assert "Zelensky may have" in result.stdout  # Zelenskyy / Zelensky: one name
+
+
+def _marked_atoms(
+    a: str, b: str, atoms_a: list[tuple[int, int, str]], atoms_b: list[tuple[int, int, str]]
+) -> str:
+    ops = word_diff_ops(a, b, atoms_a, atoms_b)
+    assert ops is not None
+    marks = {"equal": "{}", "delete": "[-{}-]", "insert": "{{+{}+}}"}
+    return "".join(marks[kind].format(text) for kind, text in ops)

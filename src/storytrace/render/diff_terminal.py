@@ -359,7 +359,7 @@ def plain_unit(row: Row) -> list[str]:
     if row.a and row.b and row.kind != "identical":
         head += f"  sim {row.similarity:.2f}"
     lines = [head]
-    ops = word_diff_ops(row.a_text, row.b_text) if row.word_diff else None
+    ops = word_diff_ops(row.a_text, row.b_text, row.a_atoms, row.b_atoms) if row.word_diff else None
     if not row.a or not row.b or row.a_text == row.b_text:
         lines.append("  " + (row.b_text or row.a_text))
     elif ops is not None:

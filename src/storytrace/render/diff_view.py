@@ -47,12 +47,14 @@ from ..model import (
     Comparison,
     Direction,
     Evidence,
+    Facts,
     PairKind,
     RelationLabel,
     RemovedSpan,
 )
 from .word_diff import (
     WORD_DIFF_MIN_RATIO,
+    Atom,
     Fragment,
     WordOp,
     find_all,
@@ -248,6 +250,9 @@ class Row:
     b_fragments: tuple[Fragment, ...]
     word_diff: bool
     changes: tuple[ChangeView, ...]
+    a_atoms: tuple[Atom, ...] = ()
+    b_atoms: tuple[Atom, ...] = ()
+    """The fact mentions of each side's text (``fact_atoms``), for ``word_diff_ops``."""
 
     @property
     def a_text(self) -> str:
@@ -320,11 +325,13 @@ def build_view(comparison: Comparison) -> DiffView:
     """
     a_sentences = _sentence_texts(comparison.a, "a")
     b_sentences = _sentence_texts(comparison.b, "b")
+    facts: dict[tuple[Side, int], Facts] = {("a", s.i): s.facts for s in comparison.a.sentences}
+    facts.update({("b", s.i): s.facts for s in comparison.b.sentences})
     same_language = not (
         comparison.a.lang and comparison.b.lang and comparison.a.lang != comparison.b.lang
     )
     rows_by_pair = [
-        _row(n, pair, a_sentences, b_sentences, word_diff_allowed=same_language)
+        _row(n, pair, a_sentences, b_sentences, facts, word_diff_allowed=same_language)
         for n, pair in enumerate(comparison.pairs)
     ]
     order = reading_order(comparison.pairs)
@@ -402,6 +409,7 @@ def _row(
     pair: AlignedPair,
     a_sentences: dict[int, str],
     b_sentences: dict[int, str],
+    facts: dict[tuple[Side, int], Facts],
     *,
     word_diff_allowed: bool,
 ) -> Row:
@@ -410,11 +418,13 @@ def _row(
     a_text = " ".join(a_parts)
     b_text = " ".join(b_parts)
 
+    a_atoms = fact_atoms([facts.get(("a", i)) for i in pair.a], a_parts)
+    b_atoms = fact_atoms([facts.get(("b", i)) for i in pair.b], b_parts)
     a_edited: list[tuple[int, int]] = []
     b_edited: list[tuple[int, int]] = []
     word_diff = False
     if pair.kind in WORD_DIFF_KINDS and a_parts and b_parts and word_diff_allowed:
-        diff = word_diff_spans(a_text, b_text)
+        diff = word_diff_spans(a_text, b_text, a_atoms, b_atoms)
         if diff is not None:
             a_edited, b_edited = diff
             word_diff = True
@@ -445,7 +455,49 @@ def _row(
         b_fragments=fragments(b_text, b_edited, b_marks),
         word_diff=word_diff,
         changes=tuple(views),
+        a_atoms=a_atoms,
+        b_atoms=b_atoms,
     )
+
+
+def fact_atoms(facts: Sequence[Facts | None], parts: Sequence[str]) -> tuple[Atom, ...]:
+    """The date, number and name mentions of a unit's sentences (joined by a space) as
+    word-diff atoms, keyed by what the fact layer says they are: a date by its ISO day,
+    a number by its value and unit, a name by its key (aliases share one)."""
+    atoms: list[Atom] = []
+    offset = 0
+    for sentence_facts, part in zip(facts, parts, strict=True):
+        if sentence_facts is not None:
+            for d in sentence_facts.dates:
+                atoms.append((offset + d.start, offset + d.end, _date_key(d.text, d.iso)))
+            for x in sentence_facts.numbers:
+                atoms.append((offset + x.start, offset + x.end, f"number:{x.value:g}:{x.unit}"))
+            for name in sentence_facts.names:
+                atoms.append((offset + name.start, offset + name.end, f"name:{name.key}"))
+        offset += len(part) + 1
+    return tuple(_outermost(atoms))
+
+
+_YEAR = re.compile(r"\d{4}")
+
+
+def _date_key(text: str, iso: str) -> str:
+    """A date mention's key: its ISO day; by month and day alone when the text names no
+    year, so "December 12" in a dated article and "12 December" in an undated one (the
+    year taken from context, or none) are the same fact, as the fact layer judges."""
+    if not _YEAR.search(text) and len(iso) >= 5 and iso[-3] == "-":
+        return f"date:{iso[-5:]}"
+    return f"date:{iso}"
+
+
+def _outermost(atoms: list[Atom]) -> list[Atom]:
+    """Overlapping mentions (a number inside a date) keep the first, longest one."""
+    kept: list[Atom] = []
+    for atom in sorted(atoms, key=lambda t: (t[0], -t[1])):
+        if kept and atom[0] < kept[-1][1]:
+            continue
+        kept.append(atom)
+    return kept
 
 
 def _mark(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -35,7 +35,14 @@ class Fragment:
     change: ChangeType | None = None
 
 
-_TOKEN = re.compile(r"\w+|[^\w\s]", re.UNICODE)
+_TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|\w+|[^\w\s]", re.UNICODE)
+"""Words, punctuation marks, and dotted abbreviations ("U.S.") as one token."""
+
+_ABBREVIATION = re.compile(r"(?:[^\W\d_]\.){2,}")
+
+Atom = tuple[int, int, str]
+"""A fact mention as the word diff sees it: ``(start, end, key)``; two mentions with
+the same key are the same fact ("December 12" and "12 December", "U.S." and "US")."""
 
 _QUOTE_FOLD = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'"})
 
@@ -75,15 +82,19 @@ def find_all(text: str, needle: str) -> list[tuple[int, int]]:
 
 
 def word_diff_spans(
-    a_text: str, b_text: str
+    a_text: str, b_text: str, a_atoms: Sequence[Atom] = (), b_atoms: Sequence[Atom] = ()
 ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]] | None:
     """Character spans of deleted words in A and inserted words in B.
 
     Returns None when the texts share too few words for a word diff to be readable
     (ratio below ``WORD_DIFF_MIN_RATIO``). Consecutive edited tokens give one span,
     the space between them included, so a run reads as one highlight.
+
+    ``a_atoms`` and ``b_atoms`` are the fact mentions of each text: a mention whose key
+    the other side also has is one token compared by its key, so the same fact written
+    another way ("12 December" for "December 12") is not marked (``fact_atoms``).
     """
-    flagged = _edited_tokens(a_text, b_text)
+    flagged = _edited_tokens(a_text, b_text, a_atoms, b_atoms)
     if flagged is None:
         return None
     a_tokens, a_flags, b_tokens, b_flags = flagged
@@ -93,12 +104,14 @@ def word_diff_spans(
 WordOp = tuple[Literal["equal", "delete", "insert"], str]
 
 
-def word_diff_ops(a_text: str, b_text: str) -> list[WordOp] | None:
+def word_diff_ops(
+    a_text: str, b_text: str, a_atoms: Sequence[Atom] = (), b_atoms: Sequence[Atom] = ()
+) -> list[WordOp] | None:
     """The two texts as one sequence of equal, deleted and inserted runs, in reading
     order (a deletion before the insertion that replaces it), as ``git diff
     --word-diff`` shows them; the same edits as ``word_diff_spans``, None when it is.
     Equal runs and the spaces between runs are B's text."""
-    flagged = _edited_tokens(a_text, b_text)
+    flagged = _edited_tokens(a_text, b_text, a_atoms, b_atoms)
     if flagged is None:
         return None
     a_tokens, a_flags, b_tokens, b_flags = flagged
@@ -148,24 +161,50 @@ def word_diff_ops(a_text: str, b_text: str) -> list[WordOp] | None:
 
 
 def _edited_tokens(
-    a_text: str, b_text: str
+    a_text: str, b_text: str, a_atoms: Sequence[Atom] = (), b_atoms: Sequence[Atom] = ()
 ) -> tuple[list[tuple[int, int]], list[bool], list[tuple[int, int]], list[bool]] | None:
     """Token spans of both texts and which are edited; None below the minimum ratio."""
-    a_tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(a_text)]
-    b_tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(b_text)]
+    shared = {key for _, _, key in a_atoms} & {key for _, _, key in b_atoms}
+    a_tokens, a_keys = _tokens(a_text, [t for t in a_atoms if t[2] in shared])
+    b_tokens, b_keys = _tokens(b_text, [t for t in b_atoms if t[2] in shared])
     a_words = [a_text[s:e] for s, e in a_tokens]
-    b_words = [b_text[s:e] for s, e in b_tokens]
-    matcher = difflib.SequenceMatcher(None, a_words, b_words, autojunk=False)
-    if a_words and b_words and matcher.ratio() < WORD_DIFF_MIN_RATIO:
+    matcher = difflib.SequenceMatcher(None, a_keys, b_keys, autojunk=False)
+    if a_keys and b_keys and matcher.ratio() < WORD_DIFF_MIN_RATIO:
         return None
-    a_flags = [True] * len(a_words)
-    b_flags = [True] * len(b_words)
+    a_flags = [True] * len(a_keys)
+    b_flags = [True] * len(b_keys)
     for block in matcher.get_matching_blocks():
         for k in range(block.size):
             a_flags[block.a + k] = False
             b_flags[block.b + k] = False
     _absorb_chaff(a_flags, b_flags, matcher, a_words)
     return a_tokens, a_flags, b_tokens, b_flags
+
+
+def _tokens(text: str, atoms: Sequence[Atom]) -> tuple[list[tuple[int, int]], list[str]]:
+    """The tokens of ``text`` and the key each is compared by: the tokens inside an atom
+    become one token keyed by the fact; a dotted abbreviation is keyed without its
+    dots ("U.S." as "US"); any other token by its text."""
+    spans: list[tuple[int, int]] = []
+    keys: list[str] = []
+    ordered = sorted(atoms)
+    k = 0
+    for match in _TOKEN.finditer(text):
+        start, end = match.span()
+        while k < len(ordered) and ordered[k][1] <= start:
+            k += 1
+        if k < len(ordered) and ordered[k][0] <= start and end <= ordered[k][1]:
+            key = "\x00" + ordered[k][2]
+            if keys and keys[-1] == key and spans[-1][0] >= ordered[k][0]:
+                spans[-1] = (spans[-1][0], end)  # the same mention goes on
+                continue
+            spans.append((start, end))
+            keys.append(key)
+            continue
+        word = match.group()
+        spans.append((start, end))
+        keys.append(word.replace(".", "") if _ABBREVIATION.fullmatch(word) else word)
+    return spans, keys
 
 
 def _absorb_chaff(
