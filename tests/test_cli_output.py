@@ -234,3 +234,33 @@ def _marked_atoms(
     assert ops is not None
     marks = {"equal": "{}", "delete": "[-{}-]", "insert": "{{+{}+}}"}
     return "".join(marks[kind].format(text) for kind, text in ops)
+
+
+# --- unchanged units folded ----------------------------------------------------------------
+
+_SAME = [
+    "The council met on Monday to discuss the new budget for the city library.",
+    "Members agreed that the reading room needs new lighting before winter.",
+    "The mayor thanked the volunteers who run the Saturday reading club.",
+    "A decision on the opening hours was postponed until the next meeting.",
+    "The library has served the town since it opened in the old station.",
+]
+
+
+def test_runs_of_identical_units_are_folded_and_all_shows_them(tmp_path: Path) -> None:
+    a = tmp_path / "a.txt"
+    b = tmp_path / "b.txt"
+    a.write_text(" ".join([*_SAME, "The budget grows by 5 percent next year."]))
+    b.write_text(" ".join([*_SAME, "The budget grows by 7 percent next year."]))
+    args = ["diff", "-e", "lexical", str(a), str(b)]
+    folded = runner.invoke(app, args).stdout
+    assert "= 5 identical units  a#0-4 → b#0-4  (diff --all shows them)" in folded
+    assert _SAME[2] not in folded
+    assert "[-5-]{+7+}" in folded
+    every = runner.invoke(app, [*args, "--all"]).stdout
+    assert all(sentence in every for sentence in _SAME)
+    page = tmp_path / "diff.html"
+    assert runner.invoke(app, [*args, "-f", "html", "-o", str(page)]).exit_code == 0
+    html = page.read_text(encoding="utf-8")
+    assert "<details><summary>5 identical sentences" in html
+    assert _SAME[2] in html  # inside the closed <details>, one click away

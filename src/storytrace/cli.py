@@ -172,6 +172,12 @@ def diff(
     input_format: InputFormatOption = None,
     max_size: MaxSizeOption = _DEFAULT_SIZE,
     color: ColorOption = None,
+    every: Annotated[
+        bool,
+        typer.Option(
+            "--all", help="Show every aligned unit; by default runs of identical ones are folded."
+        ),
+    ] = False,
 ) -> None:
     """Align two versions sentence by sentence, type every change, and judge the relation
     and which version came first."""
@@ -195,7 +201,7 @@ def diff(
             from .render.diff_terminal import print_comparison
 
             console = consoles.out if output is None else consoles.recording()
-            print_comparison(console, comparison)
+            print_comparison(console, comparison, every=every)
             if output is None:
                 return
             text = console.export_text()

@@ -28,11 +28,13 @@ from .diff_view import (
     REMOVED_HEADING,
     ChangeView,
     DiffView,
+    Folded,
     Fragment,
     Row,
     Side,
     build_view,
     evidence_label,
+    folded,
     locate,
     percent,
     relation_name,
@@ -79,13 +81,14 @@ def plain(console: Console) -> bool:
     return console.no_color or console.color_system is None
 
 
-def print_comparison(console: Console, comparison: Comparison) -> None:
+def print_comparison(console: Console, comparison: Comparison, *, every: bool = False) -> None:
     """Print the summary, the typed changes, removed boilerplate and the aligned units.
 
     Without colour, each unit is written as ``git diff --word-diff`` writes a line:
-    ``[-deleted-]{+inserted+}`` inside the text, one unit a line, never wrapped."""
+    ``[-deleted-]{+inserted+}`` inside the text, one unit a line, never wrapped. Runs of
+    identical units are folded into one line unless ``every``."""
     if not plain(console):
-        console.print(comparison_view(comparison))
+        console.print(comparison_view(comparison, every=every))
         return
     view = build_view(comparison)
     console.print(_summary(view))
@@ -100,20 +103,27 @@ def print_comparison(console: Console, comparison: Comparison) -> None:
     console.print(_heading("Aligned sentences, in B's reading order", len(view.rows)))
     if not view.rows:
         console.print("  no sentences")
-    for n, row in enumerate(view.rows):
+    for n, item in enumerate(view.rows if every else folded(view.rows)):
         if n:
             console.print()
-        for line in plain_unit(row):
+        lines = plain_unit(item) if isinstance(item, Row) else [_folded_line(item)]
+        for line in lines:
             console.print(line, soft_wrap=True, markup=False, highlight=False)
 
 
-def comparison_view(comparison: Comparison) -> Group:
+def comparison_view(comparison: Comparison, *, every: bool = False) -> Group:
     """The whole diff as one renderable (for callers that compose their own output)."""
     view = build_view(comparison)
+    if every:
+        return Group(
+            _head(view),
+            _heading("Aligned sentences, in B's reading order", len(view.rows)),
+            _rows(view.rows),
+        )
     return Group(
         _head(view),
         _heading("Aligned sentences, in B's reading order", len(view.rows)),
-        _rows(view),
+        _rows(folded(view.rows)),
     )
 
 
@@ -276,17 +286,25 @@ def _removed_text(span: RemovedSpan) -> Text:
 # --- aligned units -----------------------------------------------------------------
 
 
-def _rows(view: DiffView) -> RenderableType:
-    if not view.rows:
+def _folded_line(item: Folded) -> str:
+    return f"= {len(item.rows)} identical units  {item.where}  (diff --all shows them)"
+
+
+def _rows(rows: Sequence[Row | Folded]) -> RenderableType:
+    if not rows:
         return Text("  no sentences", style="dim")
     table = Table.grid(padding=(0, 1))
     table.add_column(no_wrap=True, min_width=10)
     table.add_column(no_wrap=True, width=1)
     table.add_column(ratio=1)
-    for n, row in enumerate(view.rows):
+    for n, row in enumerate(rows):
         if n:
             table.add_row("", "", "")
-        _add_unit(table, row)
+        if isinstance(row, Folded):
+            label = Text(f"{len(row.rows)} identical", style="dim")
+            table.add_row(label, Text("=", style="dim"), Text(_folded_line(row)[2:], style="dim"))
+        else:
+            _add_unit(table, row)
     return table
 
 

@@ -360,6 +360,46 @@ def build_view(comparison: Comparison) -> DiffView:
     return DiffView(a=comparison.a, b=comparison.b, summary=summary, rows=rows)
 
 
+COLLAPSE_RUN = 3
+"""This many identical units in a row or more are folded into one line (or a
+closed ``<details>``): a light edit's eighteen unchanged sentences are not the news."""
+
+
+@dataclass(frozen=True, slots=True)
+class Folded:
+    """A run of identical units shown folded: how many, and where."""
+
+    rows: tuple[Row, ...]
+
+    @property
+    def where(self) -> str:
+        a = [i for row in self.rows for i in row.a]
+        b = [i for row in self.rows for i in row.b]
+        return locate(a, b)
+
+
+def folded(rows: Sequence[Row], run: int = COLLAPSE_RUN) -> list[Row | Folded]:
+    """``rows`` with each run of at least ``run`` identical units as one ``Folded``."""
+    out: list[Row | Folded] = []
+    pending: list[Row] = []
+
+    def flush() -> None:
+        if len(pending) >= run:
+            out.append(Folded(tuple(pending)))
+        else:
+            out.extend(pending)
+        pending.clear()
+
+    for row in rows:
+        if row.kind == "identical" and not row.changes:
+            pending.append(row)
+        else:
+            flush()
+            out.append(row)
+    flush()
+    return out
+
+
 def reading_order(pairs: Sequence[AlignedPair]) -> list[int]:
     """Indexes of ``pairs`` in reading order (see the module docstring for the rule)."""
     with_b = sorted((n for n, p in enumerate(pairs) if p.b), key=lambda n: (min(pairs[n].b), n))
