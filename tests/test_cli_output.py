@@ -264,3 +264,25 @@ def test_runs_of_identical_units_are_folded_and_all_shows_them(tmp_path: Path) -
     html = page.read_text(encoding="utf-8")
     assert "<details><summary>5 identical sentences" in html
     assert _SAME[2] in html  # inside the closed <details>, one click away
+
+
+# --- progress of add ---------------------------------------------------------------------
+
+
+def test_the_total_is_counted_first_when_cheap(tmp_path: Path) -> None:
+    from storytrace.cli_progress import count_articles
+
+    assert count_articles([ECB]) == 40  # the JSONL's lines; the README is not news
+    assert count_articles([SEED, SEED / "a.txt"]) == 3
+    (tmp_path / "feed.xml").write_text("<rss></rss>")
+    assert count_articles([tmp_path]) is None  # a feed holds any number
+    assert count_articles([tmp_path / "missing"]) == 0
+
+
+def test_add_loads_the_model_before_counting_the_rate(tmp_path: Path) -> None:
+    """The rate is of reading and storing: the model load is a step of its own."""
+    db = tmp_path / "s.db"
+    result = runner.invoke(app, ["add", "--db", str(db), str(SEED / "a.txt")])
+    assert result.exit_code == 0, result.output
+    rate = float(result.stdout.split("failed (")[1].split(" articles/s")[0])
+    assert rate > 2.0, result.stdout

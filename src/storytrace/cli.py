@@ -237,8 +237,7 @@ def add(
     fetch: FetchOption = False,
 ) -> None:
     """Read articles into the store; an article already stored is skipped and said so."""
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
+    from .cli_progress import add_with_progress
     from .corpus import Store, StoreOptions
     from .render.find_terminal import print_add
 
@@ -246,31 +245,19 @@ def add(
     with handled(db):
         store_options = StoreOptions(encoder=encoder, index=index, batch_size=batch_size)
         with Store(db, options=store_options) as store:
-            progress = Progress(
-                SpinnerColumn(),
-                TextColumn("adding"),
-                TextColumn("{task.fields[added]:,} added · {task.fields[seen]:,} already stored"),
-                TextColumn("· {task.fields[rate]:.1f} articles/s"),
-                TimeElapsedColumn(),
+            added = add_with_progress(
+                store,
+                sources,
                 console=consoles.err,
-                transient=True,
-            )
-            with progress:
-                task = progress.add_task("add", added=0, seen=0, rate=0.0, total=None)
-
-                def on_progress(report: Any) -> None:
-                    progress.update(
-                        task, added=report.added, seen=len(report.duplicates), rate=report.rate
-                    )
-
-                added = store.add(
+                add=lambda on_progress: store.add(
                     sources,
                     read_options=options,
                     on_error=report,
                     on_progress=on_progress,
                     on_wait=say,
                     batch_size=batch_size,
-                )
+                ),
+            )
             for source, existing in added.duplicates:
                 say(f"already stored: {source} (id {existing})")
             print_add(consoles.out, added, str(db))
