@@ -295,3 +295,22 @@ def test_the_compare_view_stacks_a_over_b_on_a_phone(page: Page, site: Site) -> 
     assert b is not None
     assert b["y"] >= a["y"] + a["height"] - 1  # B below A
     assert a["width"] > 300  # a readable line, not a 110 px column
+
+
+@pytest.mark.parametrize("path", ["/", "/articles", "/stories", "/articles/{a}"])
+def test_every_table_downloads_as_json_and_csv(page: Page, site: Site, path: str) -> None:
+    page.goto(site.url + path.format(a=site.a))
+    for kind in ("json", "csv"):
+        links = page.locator(f"a.download-{kind}")
+        assert links.count() >= 1
+        href = links.first.get_attribute("href")
+        assert href is not None
+        response = page.request.get(site.url + href)
+        assert response.status == 200, href
+        body = response.text()
+        if kind == "csv":
+            assert response.headers["content-type"].startswith("text/csv")
+            assert body.splitlines()[0].startswith("id,")
+            assert len(body.splitlines()) >= 2
+        else:
+            assert body.lstrip().startswith("{")

@@ -126,3 +126,34 @@ async def test_a_low_confidence_direction_reads_as_a_guess(db: Path) -> None:
             assert "perhaps derives from" in page
         assert "hedges_and_framing" not in page
         assert "coverage_a" not in page
+
+
+async def test_csv_downloads_of_the_lists(db: Path) -> None:
+    import csv
+    import io
+
+    async with serving(db) as client:
+        response = await client.get("/api/stories?limit=3&format=csv")
+        assert response.status_code == 200
+        assert "attachment" in response.headers["content-disposition"]
+        rows = list(csv.DictReader(io.StringIO(response.text)))
+        assert len(rows) == 3
+        assert all(int(r["articles"]) >= 1 for r in rows)
+        articles = list(
+            csv.DictReader(
+                io.StringIO((await client.get("/api/articles?format=csv&limit=500")).text)
+            )
+        )
+        assert len(articles) == 42
+        versions = await client.get("/api/articles/1_10ecb/versions?stories=true&format=csv")
+        assert versions.text.startswith("id,relation,score")
+        assert (await client.get("/api/stories?format=xml")).status_code == 422
+
+
+def test_a_formula_in_a_cell_is_never_run_by_a_spreadsheet() -> None:
+    from storytrace.server.export import csv_response
+
+    body = bytes(
+        csv_response([{"id": "=HYPERLINK(1)", "title": "-2+3"}], ("id", "title"), "x").body
+    )
+    assert body.decode().splitlines()[1] == "'=HYPERLINK(1),'-2+3"

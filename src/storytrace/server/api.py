@@ -24,12 +24,20 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request, Security
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from ..display import title_of
 from ..render.json import article_to_dict, comparison_to_dict, find_to_dict, story_to_dict
 from . import service
+from .export import (
+    ARTICLE_COLUMNS,
+    STORY_COLUMNS,
+    VERSION_COLUMNS,
+    FormatQuery,
+    csv_response,
+    story_row,
+)
 from .schemas import AddArticle, AddResult, CompareRequest, ErrorBody, Health
 from .state import get_state
 
@@ -142,13 +150,16 @@ async def versions_endpoint(
     stories: Annotated[
         bool, Query(description="Also list reports of the same event and related ones.")
     ] = False,
-) -> JSONResponse:
+    format: FormatQuery = "json",
+) -> Response:
     state = get_state(request)
     found = await state.workers.read(
         lambda store: find_to_dict(
             service.versions(store, article_id, limit=limit, stories=stories)
         )
     )
+    if format == "csv":
+        return csv_response(found["versions"], VERSION_COLUMNS, f"versions-{article_id}")
     return JSONResponse(found)
 
 
@@ -181,7 +192,8 @@ async def stories_endpoint(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=500, description="At most this many stories.")] = 100,
     offset: Annotated[int, Query(ge=0, description="Skip this many stories first.")] = 0,
-) -> JSONResponse:
+    format: FormatQuery = "json",
+) -> Response:
     state = get_state(request)
     found, total = await state.workers.fresh(  # brought up to date first, within a bound
         lambda store: (
@@ -189,6 +201,8 @@ async def stories_endpoint(
             service.story_count(store, since),
         )
     )
+    if format == "csv":
+        return csv_response([story_row(s) for s in found], STORY_COLUMNS, "stories")
     return JSONResponse(_page_of("stories", found, total, limit, offset))
 
 
@@ -215,11 +229,14 @@ async def articles_endpoint(
     request: Request,
     limit: Annotated[int, Query(ge=1, le=500, description="At most this many articles.")] = 50,
     offset: Annotated[int, Query(ge=0, description="Skip this many articles first.")] = 0,
-) -> JSONResponse:
+    format: FormatQuery = "json",
+) -> Response:
     state = get_state(request)
     rows, total = await state.workers.read(
         lambda store: ([listing(a) for a in store.recent(limit, offset)], len(store))
     )
+    if format == "csv":
+        return csv_response(rows, ARTICLE_COLUMNS, "articles")
     return JSONResponse(_page_of("articles", rows, total, limit, offset))
 
 
