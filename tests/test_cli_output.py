@@ -286,3 +286,16 @@ def test_add_loads_the_model_before_counting_the_rate(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     rate = float(result.stdout.split("failed (")[1].split(" articles/s")[0])
     assert rate > 2.0, result.stdout
+
+
+def test_grouping_the_stories_names_its_stages(tmp_path: Path) -> None:
+    from storytrace.corpus import Store, StoreOptions
+
+    stages: list[str] = []
+    with Store(tmp_path / "s.db", options=StoreOptions(encoder="lexical")) as store:
+        store.add([ECB])
+        store.update_stories(on_stage=stages.append)
+    assert stages[0] == "reading the articles' event evidence"
+    assert stages[1] == "finding the neighbours of 40 new article(s)"
+    assert stages[-1] == "clustering into stories"
+    assert any(s.startswith("comparing ") for s in stages)

@@ -381,7 +381,12 @@ def stories(
     start = _parse_date(since)
     with handled(db), Store(db, create=False, read_only=None) as store:
         if _can_update(store):
-            report = store.update_stories(rebuild=rebuild, on_wait=say)
+            with consoles.err.status("grouping the stories…") as status:
+                report = store.update_stories(
+                    rebuild=rebuild,
+                    on_wait=say,
+                    on_stage=lambda stage: status.update(f"stories: {stage}…"),
+                )
             if report.linked:
                 consoles.err.print(
                     f"clustered {report.linked:,} new article(s) in {report.seconds:.1f}s: "

@@ -280,13 +280,17 @@ class Store:
         on_progress: Callable[[int, int], None] | None = None,
         on_wait: Callable[[str], None] | None = None,
         blocking: bool = True,
+        on_stage: Callable[[str], None] | None = None,
     ) -> StoriesReport:
         """Put every article not yet in a story into one (``storytrace.stories.update``);
         ``rebuild`` re-links and re-clusters everything. Not ``blocking``: raise
-        ``StoreError`` at once when another process is writing, instead of waiting."""
+        ``StoreError`` at once when another process is writing, instead of waiting.
+        ``on_stage`` hears each stage as it starts ("comparing 120 close pairs ...")."""
         self._check_writable("update the stories")
         with self.repository.writer_lock(on_wait, blocking=blocking), one_blas_thread():
-            return update_stories(self.repository, rebuild=rebuild, on_progress=on_progress)
+            return update_stories(
+                self.repository, rebuild=rebuild, on_progress=on_progress, on_stage=on_stage
+            )
 
     def stories(
         self,
