@@ -157,3 +157,27 @@ def test_a_formula_in_a_cell_is_never_run_by_a_spreadsheet() -> None:
         csv_response([{"id": "=HYPERLINK(1)", "title": "-2+3"}], ("id", "title"), "x").body
     )
     assert body.decode().splitlines()[1] == "'=HYPERLINK(1),'-2+3"
+
+
+async def test_a_pasted_comparison_has_a_permalink(tmp_path: Path) -> None:
+    db = tmp_path / "store.db"
+    with Store(db, options=StoreOptions(encoder="lexical")) as store:
+        store.add([SEED / "a.txt"])
+    a_text = (SEED / "a.txt").read_text(encoding="utf-8")
+    b_text = (SEED / "b.txt").read_text(encoding="utf-8")
+    async with serving(db) as client:
+        posted = await client.post("/compare", data={"a_text": a_text, "b_text": b_text})
+        assert posted.status_code == 200
+        start = posted.text.index('id="permalink" href="') + len('id="permalink" href="')
+        link = posted.text[start : posted.text.index('"', start)]
+        assert link.startswith("/compare/p/")
+        again = await client.get(link)
+        assert again.status_code == 200
+        assert 'id="relation">rewrite<' in again.text
+        assert link in again.text
+        same = await client.post("/compare", data={"a_text": a_text, "b_text": b_text})
+        assert link in same.text  # the same texts, the same link
+        assert (await client.get("/compare/p/0123456789abcdef")).status_code == 404
+        assert (await client.get("/compare/p/..%2F..%2Fetc")).status_code == 404
+    with Store(db) as store:
+        assert len(store) == 1  # nothing pasted was stored

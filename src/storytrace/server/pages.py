@@ -18,7 +18,7 @@ from ..model import Article
 from ..render.diff_view import DiffView, build_view
 from ..render.story_graph import StoryGraph, article_href, layout
 from ..stories import Story
-from . import service
+from . import pasted, service
 from .apidocs import reference
 from .errors import HTTPProblem
 from .schemas import CompareSide
@@ -93,7 +93,12 @@ async def compare_stored(
         )
     )
     return await _page(
-        state, "compare.html", view=view, a_href=article_href(a), b_href=article_href(b)
+        state,
+        "compare.html",
+        view=view,
+        a_href=article_href(a),
+        b_href=article_href(b),
+        permalink=None,
     )
 
 
@@ -126,21 +131,44 @@ async def compare_posted(request: Request) -> HTMLResponse:
                     f"version {side.upper()} is missing: paste its text or choose a file",
                 )
 
-    def work() -> DiffView:
-        articles = []
-        for name, content in inputs:
-            if isinstance(content, bytes):
-                articles.append(service.article_from_upload(name, content, max_bytes=limit))
-            else:
-                articles.append(service.article_from_text(content, name=name))
-        return build_view(
-            service.compare_articles(
-                articles[0], articles[1], encoder=encoder, max_chars=state.options.max_compare
-            )
-        )
+    view = await state.workers.compute(lambda: _pasted_view(state, inputs, encoder))
+    key = pasted.keep(state.options.db, inputs, encoder)
+    return await _page(
+        state, "compare.html", view=view, a_href=None, b_href=None, permalink=_permalink(key)
+    )
 
-    view = await state.workers.compute(work)
-    return await _page(state, "compare.html", view=view, a_href=None, b_href=None)
+
+def _permalink(key: str | None) -> str | None:
+    return None if key is None else f"/compare/p/{key}"
+
+
+def _pasted_view(state: ServerState, inputs: list[pasted.Input], encoder: str | None) -> DiffView:
+    limit = state.options.max_body
+    articles = []
+    for name, content in inputs:
+        if isinstance(content, bytes):
+            articles.append(service.article_from_upload(name, content, max_bytes=limit))
+        else:
+            articles.append(service.article_from_text(content, name=name))
+    return build_view(
+        service.compare_articles(
+            articles[0], articles[1], encoder=encoder, max_chars=state.options.max_compare
+        )
+    )
+
+
+@router.get("/compare/p/{key}", response_class=HTMLResponse)
+async def compare_permalink(request: Request, key: str) -> HTMLResponse:
+    """A pasted comparison again, by the permalink its page gave."""
+    state = get_state(request)
+    kept = pasted.load(state.options.db, key)
+    if kept is None:
+        raise HTTPProblem(404, "NotFound", f"no pasted comparison {key!r} is kept here")
+    inputs, encoder = kept
+    view = await state.workers.compute(lambda: _pasted_view(state, inputs, encoder))
+    return await _page(
+        state, "compare.html", view=view, a_href=None, b_href=None, permalink=_permalink(key)
+    )
 
 
 @router.get("/search", response_model=None)
@@ -189,7 +217,9 @@ async def compare_text_with_stored(request: Request) -> HTMLResponse:
             )
         )
     )
-    return await _page(state, "compare.html", view=view, a_href=None, b_href=article_href(b_id))
+    return await _page(
+        state, "compare.html", view=view, a_href=None, b_href=article_href(b_id), permalink=None
+    )
 
 
 @router.get("/articles/{article_id:path}", response_class=HTMLResponse)
