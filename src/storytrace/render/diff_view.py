@@ -202,9 +202,9 @@ def relation_name(label: str) -> str:
 def direction_phrase(direction: Direction, confidence: float) -> str:
     """Which version came first, worded as a guess below ``GUESS_BELOW``."""
     if direction == "a_to_b" and confidence < GUESS_BELOW:
-        return "A → B: B perhaps derives from A (a guess)"
+        return "A → B: B perhaps derives from A"
     if direction == "b_to_a" and confidence < GUESS_BELOW:
-        return "B → A: A perhaps derives from B (a guess)"
+        return "B → A: A perhaps derives from B"
     return DIRECTION_PHRASES.get(direction, direction)
 
 
