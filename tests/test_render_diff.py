@@ -416,7 +416,8 @@ def _flat(text: str) -> str:
 
 
 def _render_text(comparison: Comparison, width: int = 120) -> str:
-    console = Console(record=True, width=width, file=io.StringIO())
+    """The colour layout (a terminal), recorded as text."""
+    console = Console(record=True, width=width, file=io.StringIO(), force_terminal=True)
     print_comparison(console, comparison)
     return console.export_text()
 

@@ -257,3 +257,60 @@ def test_a_drawn_edge_opens_its_comparison_with_a_stand_in_story(
     assert page.url == f"{site.url}/compare?a={site.a}&b={site.b}"
     check_seed_compare(page)
     assert page.evaluate("typeof window.pwned") == "undefined"
+
+
+# --- every page at a desktop and a phone width (issue 18) ---------------------------
+
+PAGES = {
+    "home": "/",
+    "compare": "/compare?a={a}&b={b}",
+    "article": "/articles/{a}",
+    "stories": "/stories",
+    "story": "/stories/{a}",
+    "articles": "/articles",
+    "docs": "/docs",
+}
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_no_page_is_wider_than_the_screen(page: Page, site: Site, name: str, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(site.url + PAGES[name].format(a=site.a, b=site.b))
+    overflow = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert overflow[0] <= overflow[1], f"{name} at {width} px is {overflow[0]} px wide"
+    if SHOTS and width == 390 and name == "compare":
+        screenshot(page, "compare-390.png")
+
+
+def test_the_compare_view_stacks_a_over_b_on_a_phone(page: Page, site: Site) -> None:
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto(f"{site.url}/compare?a={site.a}&b={site.b}")
+    row = page.locator("tr.unit.k-changed").first
+    a = row.locator("td.t.a").bounding_box()
+    b = row.locator("td.t.b").bounding_box()
+    assert a is not None
+    assert b is not None
+    assert b["y"] >= a["y"] + a["height"] - 1  # B below A
+    assert a["width"] > 300  # a readable line, not a 110 px column
+
+
+@pytest.mark.parametrize("path", ["/", "/articles", "/stories", "/articles/{a}"])
+def test_every_table_downloads_as_json_and_csv(page: Page, site: Site, path: str) -> None:
+    page.goto(site.url + path.format(a=site.a))
+    for kind in ("json", "csv"):
+        links = page.locator(f"a.download-{kind}")
+        assert links.count() >= 1
+        href = links.first.get_attribute("href")
+        assert href is not None
+        response = page.request.get(site.url + href)
+        assert response.status == 200, href
+        body = response.text()
+        if kind == "csv":
+            assert response.headers["content-type"].startswith("text/csv")
+            assert body.splitlines()[0].startswith("id,")
+            assert len(body.splitlines()) >= 2
+        else:
+            assert body.lstrip().startswith("{")

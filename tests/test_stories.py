@@ -227,7 +227,10 @@ def test_untitled_articles_show_their_first_sentence(sample_store: Store) -> Non
     [row] = [a for a in story.articles if a.id == "4_2ecb"]
     assert row.title is None
     assert row.lead.startswith("Bettie Page, the raven-haired pin-up")
-    assert row.heading == row.lead
+    # one display rule everywhere: the first sentence, shortened at a word with "…"
+    assert row.heading.endswith("…")
+    assert row.lead.startswith(row.heading[:-1])
+    assert len(row.heading) <= 120
     assert story_article_to_dict(row)["lead"] == row.lead
     titled = [a for a in sample_store.story("1_14ecb").articles if a.title]
     assert titled

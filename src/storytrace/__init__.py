@@ -12,8 +12,9 @@ The public API is small on purpose::
         store.add(["feeds/"])
         result = store.find(storytrace.read("a.txt"))
 
-``compare`` and ``Store`` are imported on first use (PEP 562), so ``import storytrace``
-stays cheap: no numpy-heavy stage loads until it is needed.
+``read``, ``compare``, ``Store`` and the rest of the pipeline are imported on first use
+(PEP 562), so ``import storytrace`` stays cheap: no numpy-heavy stage loads until it is
+needed (the command line's ``--help`` relies on this).
 """
 
 from __future__ import annotations
@@ -31,12 +32,12 @@ from .errors import (
 )
 from .model import Article, Comparison, RawArticle, RemovedSpan, Sentence
 from .options import ReadOptions
-from .pipeline import analyze, from_text, read, read_many
 
 if TYPE_CHECKING:  # the real names, for type checkers; at run time see __getattr__
     from .comparison import compare
     from .corpus import Store, StoreOptions
     from .find import FindOptions
+    from .pipeline import analyze, from_text, read, read_many
     from .render.json import to_dict
 
 __all__ = [
@@ -64,6 +65,10 @@ __all__ = [
 ]
 
 _LAZY = {
+    "analyze": ("storytrace.pipeline", "analyze"),
+    "from_text": ("storytrace.pipeline", "from_text"),
+    "read": ("storytrace.pipeline", "read"),
+    "read_many": ("storytrace.pipeline", "read_many"),
     "compare": ("storytrace.comparison", "compare"),
     "Store": ("storytrace.corpus", "Store"),
     "StoreOptions": ("storytrace.corpus", "StoreOptions"),
@@ -73,7 +78,7 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> object:
-    """Load ``compare`` and the store on first use (see the module docstring)."""
+    """Load the pipeline, ``compare`` and the store on first use (see the module docstring)."""
     if name in _LAZY:
         import importlib
 

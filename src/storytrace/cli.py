@@ -15,161 +15,59 @@ no output format, accepts ``--format`` for it too.
 from __future__ import annotations
 
 import datetime as dt
-import io
-import re
-import sqlite3
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
-from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
 
 from . import __version__
+from .cli_help import HelpGroup, command_settings
+from .cli_support import (
+    _DEFAULT_SIZE,
+    AddInputFormatOption,
+    ColorChoice,
+    ColorOption,
+    DbOption,
+    DiffFormat,
+    FetchOption,
+    FindFormat,
+    InputFormatOption,
+    MaxSizeOption,
+    OutputFormat,
+    OutputOption,
+    StoriesFormat,
+    StoriesFormatOption,
+    consoles,
+    emit,
+    fail,
+    handled,
+    one_article,
+    parse_size,
+    read_options,
+    report,
+    say,
+    warn,
+)
 from .errors import ConfigError, InputError, StorytraceError
-from .model import InputFormat
-from .options import DEFAULT_MAX_BYTES, ReadOptions
-from .render.printable import SafeConsole
 
 app = typer.Typer(
     name="storytrace",
+    cls=HelpGroup,
     help="Find every version of a news story and explain exactly how the versions differ.",
+    epilog="Run storytrace COMMAND -h for a command's options and examples.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-# SafeConsole: article text never reaches the terminal with escape sequences in it
-stdout = SafeConsole(highlight=False)
-# soft_wrap: an error stays one line however long the path (scripts grep for it).
-stderr = SafeConsole(stderr=True, highlight=False, soft_wrap=True)
-
-
-class OutputFormat(StrEnum):
-    """Output formats of ``inspect``."""
-
-    text = "text"
-    json = "json"
-
-
-class DiffFormat(StrEnum):
-    """Output formats of ``diff``."""
-
-    text = "text"
-    json = "json"
-    html = "html"
-
-
-class InputFormatChoice(StrEnum):
-    """Reader override choices (mirrors ``model.INPUT_FORMATS``)."""
-
-    text = "text"
-    html = "html"
-    jsonl = "jsonl"
-    feed = "feed"
-    warc = "warc"
-
-
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]?)i?b?\s*$", re.IGNORECASE)
-_UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
-
-
-def parse_size(value: str) -> int:
-    """Parse a size such as ``5MB``, ``500k`` or ``1048576`` into bytes."""
-    match = _SIZE.match(value)
-    if not match:
-        raise ConfigError(f"--max-size: cannot read {value!r} as a size; use e.g. 5MB, 500KB")
-    return int(float(match.group(1)) * _UNITS[match.group(2).lower()])
-
-
-def fail(err: StorytraceError) -> NoReturn:
-    """Print one line for an error and exit with its code (no traceback)."""
-    report(err)
-    raise typer.Exit(err.exit_code)
-
-
-def report(err: StorytraceError) -> None:
-    """Print one line naming the input (when there is one) and the reason."""
-    stderr.print(f"[bold red]error:[/] {_one_line(str(err))}", markup=True, highlight=False)
-
-
-@contextmanager
-def handled(db: Path | None = None) -> Iterator[None]:
-    """Turn a StorytraceError raised inside a command into one line and its exit code.
-
-    Commands run inside this so that both the console entry point and ``CliRunner``
-    tests see the same behaviour: never a traceback for an error we raised on purpose.
-    With ``db``, an SQLite or OS error (a damaged store, a full disk, no permission)
-    becomes one line naming the store and the cause too.
-    """
-    try:
-        yield
-    except StorytraceError as err:
-        fail(err)
-    except (sqlite3.Error, OSError) as err:
-        if db is None:
-            raise
-        from .corpus import store_error
-
-        fail(store_error(db, err))
-
-
-def _one_line(message: str) -> str:
-    return escape(" ".join(message.split()))
-
-
-def read_options(input_format: InputFormatChoice | None, max_size: str, fetch: bool) -> ReadOptions:
-    """The single mapper from CLI flags to ``ReadOptions``."""
-    fmt: InputFormat | None = input_format.value if input_format else None
-    try:
-        return ReadOptions(format=fmt, max_bytes=parse_size(max_size), fetch=fetch)
-    except ConfigError as err:
-        fail(err)
-
-
-InputFormatOption = Annotated[
-    InputFormatChoice | None,
-    typer.Option(
-        "--input-format",
-        help="Read every source as this format instead of detecting it from content.",
-        case_sensitive=False,
-    ),
-]
-# ``add`` has no output format, so there the reader override also answers to the
-# ``--format`` the foundation issue names.
-AddInputFormatOption = Annotated[
-    InputFormatChoice | None,
-    typer.Option(
-        "--input-format",
-        "--format",
-        help="Read every source as this format instead of detecting it from content.",
-        case_sensitive=False,
-    ),
-]
-MaxSizeOption = Annotated[
-    str,
-    typer.Option("--max-size", help="Reject inputs larger than this (e.g. 5MB, 500KB)."),
-]
-OutputOption = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
-]
-FetchOption = Annotated[
-    bool,
-    typer.Option(
-        "--fetch/--no-fetch",
-        help="Let feed entries without text fetch their link (network). Off by default.",
-    ),
-]
-_DEFAULT_SIZE = f"{DEFAULT_MAX_BYTES // (1024 * 1024)}MB"
 
 
 def _version(value: bool) -> None:
     if value:
-        stdout.print(f"storytrace {__version__}")
+        consoles.out.print(f"storytrace {__version__}")
         raise typer.Exit()
 
 
@@ -179,17 +77,30 @@ def _root(
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = False,
+    color: Annotated[
+        ColorChoice,
+        typer.Option(
+            "--color",
+            help="Colour the output: auto (in a terminal only), always or never. Without "
+            "colour, diff marks changed words as [-old-]{+new+}.",
+            case_sensitive=False,
+            metavar="WHEN",
+        ),
+    ] = ColorChoice.auto,
 ) -> None:
     """Find every version of a news story and explain exactly how the versions differ."""
+    consoles.configure(color)
 
 
 MAX_LISTED_ERRORS = 10_000
 """Errors ``inspect --format json`` lists; beyond, one entry counts the rest."""
 
 
-@app.command()
+@app.command(**command_settings("inspect"))
 def inspect(
-    sources: Annotated[list[Path], typer.Argument(help="Files or folders (walked recursively).")],
+    sources: Annotated[
+        list[Path], typer.Argument(help="Files or folders (walked recursively).", metavar="PATH")
+    ],
     format: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="Output format.")
     ] = OutputFormat.text,
@@ -221,47 +132,66 @@ def inspect(
             listed.append({"source": "", "reason": more})
         return listed
 
+    skipped: list[tuple[str, str]] = []
     with handled():
-        articles = read_many(sources, options=options, on_error=on_error)
+        articles = read_many(
+            sources, options=options, on_error=on_error, on_skip=lambda p, r: skipped.append((p, r))
+        )
         if format is OutputFormat.json:
             # streamed: each article written as it is read, whatever their number
             for chunk in inspect_chunks(articles, errors):
                 sys.stdout.write(chunk)
         else:
             for article in articles:
-                print_article(stdout, article)
+                print_article(consoles.out, article)
+    if skipped:
+        from .display import skipped_phrase
+
+        say(skipped_phrase(skipped))
     if failed:
         raise typer.Exit(2)
 
 
-@app.command()
+@app.command(**command_settings("diff"))
 def diff(
-    a: Annotated[Path, typer.Argument(help="The first version (a file).")],
-    b: Annotated[Path, typer.Argument(help="The second version (a file).")],
+    a: Annotated[Path, typer.Argument(help="The first version: a file.", metavar="A")],
+    b: Annotated[Path, typer.Argument(help="The second version: a file.", metavar="B")],
     format: Annotated[DiffFormat, typer.Option("--format", "-f", help="Output format.")] = (
         DiffFormat.text
     ),
     encoder: Annotated[
         str | None,
-        typer.Option("--encoder", "-e", help="Sentence encoder: lexical, use or st:NAME_OR_PATH."),
+        typer.Option(
+            "--encoder",
+            "-e",
+            help="Sentence encoder: lexical (fastest), use (the default) or st:MODEL.",
+            metavar="NAME",
+        ),
     ] = None,
     output: OutputOption = None,
     input_format: InputFormatOption = None,
     max_size: MaxSizeOption = _DEFAULT_SIZE,
+    color: ColorOption = None,
+    every: Annotated[
+        bool,
+        typer.Option(
+            "--all", help="Show every aligned unit; by default runs of identical ones are folded."
+        ),
+    ] = False,
 ) -> None:
     """Align two versions sentence by sentence, type every change, and judge the relation
     and which version came first."""
     from .comparison import compare
-    from .pipeline import read
-    from .render.json import comparison_to_dict, dumps
 
+    if color is not None:
+        consoles.configure(color)
     options = read_options(input_format, max_size, False)
     with handled():
-        articles = []
-        for path in (a, b):
-            articles.append(read(path, options=options))
+        articles = [one_article(path, options, "diff") for path in (a, b)]
         comparison = compare(articles[0], articles[1], encoder=encoder)
         if format is DiffFormat.json:
+            from .render.json import comparison_to_dict, dumps
+
             text = dumps(comparison_to_dict(comparison))
         elif format is DiffFormat.html:
             from .render.diff_html import comparison_to_html
@@ -270,61 +200,44 @@ def diff(
         else:
             from .render.diff_terminal import print_comparison
 
-            console = SafeConsole(
-                record=True, highlight=False, file=None if output is None else io.StringIO()
-            )
-            print_comparison(console, comparison)
+            console = consoles.out if output is None else consoles.recording()
+            print_comparison(console, comparison, every=every)
             if output is None:
                 return
             text = console.export_text()
         emit(text, output)
 
 
-def emit(text: str, output: Path | None) -> None:
-    """Write a command's rendered output to stdout, or to ``output`` and say so."""
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        output.write_text(text, encoding="utf-8")
-        stderr.print(f"wrote {escape(str(output))}")
-
-
-DbOption = Annotated[
-    Path,
-    typer.Option("--db", help="The store: an SQLite file, created by add when missing."),
-]
-
-
-class FindFormat(StrEnum):
-    """Output formats of ``find``."""
-
-    text = "text"
-    json = "json"
-
-
-@app.command()
+@app.command(**command_settings("add"))
 def add(
-    sources: Annotated[list[Path], typer.Argument(help="Files or folders (walked recursively).")],
+    sources: Annotated[
+        list[Path], typer.Argument(help="Files or folders (walked recursively).", metavar="PATH")
+    ],
     db: DbOption = Path("storytrace.db"),
     encoder: Annotated[
         str | None,
         typer.Option(
-            "--encoder", "-e", help="Document-vector encoder of a new store (default: use)."
+            "--encoder",
+            "-e",
+            help="Document-vector encoder of a new store (default: use).",
+            metavar="NAME",
         ),
     ] = None,
     index: Annotated[
-        str, typer.Option("--index", help="Vector index of a new store: usearch or exact.")
+        str,
+        typer.Option(
+            "--index", help="Vector index of a new store: usearch or exact.", metavar="KIND"
+        ),
     ] = "usearch",
     batch_size: Annotated[
-        int, typer.Option("--batch-size", help="Articles per committed batch.", min=1)
+        int, typer.Option("--batch-size", help="Articles per committed batch.", min=1, metavar="N")
     ] = 64,
     input_format: AddInputFormatOption = None,
     max_size: MaxSizeOption = _DEFAULT_SIZE,
     fetch: FetchOption = False,
 ) -> None:
     """Read articles into the store; an article already stored is skipped and said so."""
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
+    from .cli_progress import add_with_progress
     from .corpus import Store, StoreOptions
     from .render.find_terminal import print_add
 
@@ -332,48 +245,39 @@ def add(
     with handled(db):
         store_options = StoreOptions(encoder=encoder, index=index, batch_size=batch_size)
         with Store(db, options=store_options) as store:
-            progress = Progress(
-                SpinnerColumn(),
-                TextColumn("adding"),
-                TextColumn("{task.fields[added]:,} added · {task.fields[seen]:,} already stored"),
-                TextColumn("· {task.fields[rate]:.1f} articles/s"),
-                TimeElapsedColumn(),
-                console=stderr,
-                transient=True,
-            )
-            with progress:
-                task = progress.add_task("add", added=0, seen=0, rate=0.0, total=None)
-
-                def on_progress(report: Any) -> None:
-                    progress.update(
-                        task, added=report.added, seen=len(report.duplicates), rate=report.rate
-                    )
-
-                added = store.add(
+            added = add_with_progress(
+                store,
+                sources,
+                console=consoles.err,
+                add=lambda on_progress: store.add(
                     sources,
                     read_options=options,
                     on_error=report,
                     on_progress=on_progress,
-                    on_wait=lambda message: stderr.print(escape(message)),
+                    on_wait=say,
                     batch_size=batch_size,
-                )
+                ),
+            )
             for source, existing in added.duplicates:
-                stderr.print(f"already stored: {escape(source)} (id {escape(existing)})")
-            print_add(stdout, added, str(db))
+                say(f"already stored: {source} (id {existing})")
+            print_add(consoles.out, added, str(db))
     if added.failed:
         raise typer.Exit(2)
 
 
-@app.command()
+@app.command(**command_settings("find"))
 def find(
     article: Annotated[
-        str | None, typer.Argument(help="A file holding the article to search for.")
+        str | None, typer.Argument(help="A file holding the article to search for.", metavar="FILE")
     ] = None,
     article_id: Annotated[
-        str | None, typer.Option("--id", help="Search for this stored article instead.")
+        str | None,
+        typer.Option("--id", help="Search for this stored article instead.", metavar="ID"),
     ] = None,
     db: DbOption = Path("storytrace.db"),
-    limit: Annotated[int, typer.Option("--limit", "-n", help="At most this many.", min=1)] = 10,
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", help="At most this many.", min=1, metavar="N")
+    ] = 10,
     include_stories: Annotated[
         bool,
         typer.Option(
@@ -388,7 +292,6 @@ def find(
     """List every stored version of an article, best first, each with its relation."""
     from .corpus import Store
     from .find import STORY_RELATIONS, VERSION_RELATIONS
-    from .pipeline import read
     from .render.find_terminal import print_find
 
     if (article is None) == (article_id is None):
@@ -399,23 +302,16 @@ def find(
             if article_id is not None:
                 result = store.find_id(article_id, limit=limit, include=include)
             else:
-                result = store.find(read(Path(str(article))), limit=limit, include=include)
+                query = one_article(Path(str(article)), None, "find")
+                result = store.find(query, limit=limit, include=include)
         if format is FindFormat.json:
             from .render.json import dumps, find_to_dict
 
             sys.stdout.write(dumps(find_to_dict(result)))
         else:
             for warning in result.warnings:
-                stderr.print(f"[yellow]warning:[/] {escape(warning)}")
-            print_find(stdout, replace(result, warnings=()))
-
-
-class StoriesFormat(StrEnum):
-    """Output formats of ``stories`` and ``story``."""
-
-    text = "text"
-    json = "json"
-    html = "html"
+                warn(warning)
+            print_find(consoles.out, replace(result, warnings=()))
 
 
 def _parse_date(value: str | None) -> dt.date | None:
@@ -442,31 +338,34 @@ def _write_stories(
         from .render.stories_terminal import print_stories
 
         if output is None:
-            print_stories(stdout, stories)
+            print_stories(consoles.out, stories)
             return
-        console = SafeConsole(record=True, highlight=False, file=io.StringIO(), width=120)
+        console = consoles.recording()
         print_stories(console, stories)
         text = console.export_text()
     emit(text, output)
 
 
-StoriesFormatOption = Annotated[
-    StoriesFormat, typer.Option("--format", "-f", help="Output format.")
-]
-
-
-@app.command()
+@app.command(**command_settings("stories"))
 def stories(
     db: DbOption = Path("storytrace.db"),
     since: Annotated[
         str | None,
-        typer.Option("--since", help="Only stories with an article published on or after."),
+        typer.Option(
+            "--since",
+            help="Only stories with an article published on or after this date.",
+            metavar="YYYY-MM-DD",
+        ),
     ] = None,
     limit: Annotated[
-        int | None, typer.Option("--limit", "-n", help="At most this many, largest first.", min=1)
+        int | None,
+        typer.Option("--limit", "-n", help="At most this many, largest first.", min=1, metavar="N"),
     ] = None,
     min_size: Annotated[
-        int, typer.Option("--min-size", help="Only stories of at least this many articles.", min=1)
+        int,
+        typer.Option(
+            "--min-size", help="Only stories of at least this many articles.", min=1, metavar="N"
+        ),
     ] = 1,
     rebuild: Annotated[
         bool, typer.Option("--rebuild", help="Re-link and re-cluster every article.")
@@ -482,11 +381,14 @@ def stories(
     start = _parse_date(since)
     with handled(db), Store(db, create=False, read_only=None) as store:
         if _can_update(store):
-            report = store.update_stories(
-                rebuild=rebuild, on_wait=lambda message: stderr.print(escape(message))
-            )
+            with consoles.err.status("grouping the stories…") as status:
+                report = store.update_stories(
+                    rebuild=rebuild,
+                    on_wait=say,
+                    on_stage=lambda stage: status.update(f"stories: {stage}…"),
+                )
             if report.linked:
-                stderr.print(
+                consoles.err.print(
                     f"clustered {report.linked:,} new article(s) in {report.seconds:.1f}s: "
                     f"{report.stories:,} stories"
                 )
@@ -497,7 +399,7 @@ def stories(
 def _can_update(store: Any) -> bool:
     """Whether the stories can be brought up to date; says so when they cannot."""
     if store.read_only:
-        stderr.print(
+        consoles.err.print(
             f"[yellow]warning:[/] {escape(str(store.path))} is read-only: the stories could "
             "not be updated; listing what is stored",
             markup=True,
@@ -506,9 +408,11 @@ def _can_update(store: Any) -> bool:
     return True
 
 
-@app.command()
+@app.command(**command_settings("story"))
 def story(
-    story_id: Annotated[str, typer.Argument(help="A story id, or the id of any of its articles.")],
+    story_id: Annotated[
+        str, typer.Argument(help="A story id, or the id of any of its articles.", metavar="ID")
+    ],
     db: DbOption = Path("storytrace.db"),
     format: StoriesFormatOption = StoriesFormat.text,
     output: OutputOption = None,
@@ -521,37 +425,50 @@ def story(
         _write_stories([found], format, output, title=found.title)
 
 
-@app.command()
+@app.command(**command_settings("reindex"))
 def reindex(db: DbOption = Path("storytrace.db")) -> None:
     """Rebuild every index of the store (LSH bands, fact keys, vector index file)."""
     from .corpus import Store
 
     with handled(db), Store(db, create=False) as store:
-        done = store.reindex(on_wait=lambda message: stderr.print(escape(message)))
-        stdout.print(f"{escape(str(db))}: reindexed {done:,} article(s)")
+        done = store.reindex(on_wait=say)
+        consoles.out.print(f"{escape(str(db))}: reindexed {done:,} article(s)")
 
 
-@app.command()
+@app.command(**command_settings("serve"))
 def serve(
     db: DbOption = Path("storytrace.db"),
     host: Annotated[
-        str, typer.Option("--host", help="Address to listen on; off loopback, --token is required.")
+        str,
+        typer.Option(
+            "--host",
+            help="Address to listen on; any other than this computer needs --token.",
+            metavar="ADDRESS",
+        ),
     ] = "127.0.0.1",
     port: Annotated[
-        int, typer.Option("--port", help="Port to listen on.", min=0, max=65535)
+        int, typer.Option("--port", help="Port to listen on.", min=0, max=65535, metavar="PORT")
     ] = 8000,
     token: Annotated[
         str | None,
         typer.Option(
-            "--token", envvar="STORYTRACE_TOKEN", help="Token every POST must send (Bearer)."
+            "--token",
+            envvar="STORYTRACE_TOKEN",
+            help="A secret every request that changes something must send (as a Bearer token).",
+            metavar="TOKEN",
         ),
     ] = None,
     max_body: Annotated[
-        str, typer.Option("--max-body", help="Refuse request bodies over this (e.g. 2MB).")
+        str,
+        typer.Option(
+            "--max-body", help="Refuse request bodies over this (e.g. 2MB).", metavar="SIZE"
+        ),
     ] = "2MB",
     encoder: Annotated[
         str | None,
-        typer.Option("--encoder", "-e", help="Default sentence encoder of comparisons."),
+        typer.Option(
+            "--encoder", "-e", help="Default sentence encoder of comparisons.", metavar="NAME"
+        ),
     ] = None,
 ) -> None:
     """Serve the web UI and JSON API over a store (loopback only by default)."""
@@ -566,21 +483,33 @@ def serve(
         options = ServerOptions(
             db=db, host=host, port=port, token=token, max_body=limit, encoder=encoder
         )
-        run_server(options, announce=lambda line: stderr.print(escape(line)))
+        run_server(options, announce=say)
 
 
-@app.command()
+@app.command(**command_settings("batch"))
 def batch(
-    sources: Annotated[list[Path], typer.Argument(help="Files or folders (walked recursively).")],
-    out: Annotated[Path, typer.Option("--out", help="Folder of the Parquet tables.")],
+    sources: Annotated[
+        list[Path], typer.Argument(help="Files or folders (walked recursively).", metavar="PATH")
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder of the Parquet tables.", metavar="FOLDER")
+    ],
     engine: Annotated[
-        str, typer.Option("--engine", help="local (one process) or spark (the spark extra).")
+        str,
+        typer.Option(
+            "--engine",
+            help="local (one process) or spark (the spark extra).",
+            metavar="ENGINE",
+        ),
     ] = "local",
     master: Annotated[
-        str | None, typer.Option("--master", help="Spark master URL, e.g. local[2].")
+        str | None, typer.Option("--master", help="Spark master URL, e.g. local[2].", metavar="URL")
     ] = None,
     encoder: Annotated[
-        str | None, typer.Option("--encoder", "-e", help="Document-vector encoder (default: use).")
+        str | None,
+        typer.Option(
+            "--encoder", "-e", help="Document-vector encoder (default: use).", metavar="NAME"
+        ),
     ] = None,
     input_format: AddInputFormatOption = None,
     max_size: MaxSizeOption = _DEFAULT_SIZE,
@@ -600,9 +529,9 @@ def batch(
             sources,
             out,
             batch_options,
-            on_stage=lambda stage, seconds: stderr.print(f"{stage}: {seconds:.1f} s"),
+            on_stage=lambda stage, seconds: say(f"{stage}: {seconds:.1f} s"),
         )
-        stdout.print(
+        consoles.out.print(
             f"{escape(str(out))}: {done.articles:,} article(s), {done.verified:,} verified "
             f"pair(s), {done.stories:,} stor(ies); {done.errors:,} error(s), "
             f"{done.duplicates:,} duplicate(s) (engine {done.engine})"
@@ -611,9 +540,9 @@ def batch(
         raise typer.Exit(2)
 
 
-@app.command("import")
+@app.command("import", **command_settings("import"))
 def import_(
-    folder: Annotated[Path, typer.Argument(help="The --out folder of a batch.")],
+    folder: Annotated[Path, typer.Argument(help="The --out folder of a batch.", metavar="FOLDER")],
     db: DbOption = Path("storytrace.db"),
 ) -> None:
     """Load a batch's tables into a new store, for find, stories, story and serve."""
@@ -621,7 +550,7 @@ def import_(
 
     with handled():
         done = import_batch(folder, db)
-        stdout.print(
+        consoles.out.print(
             f"{escape(str(db))}: imported {done.articles:,} article(s), {done.edges:,} "
             f"verified pair(s), {done.stories:,} stor(ies)"
         )

@@ -175,9 +175,9 @@ class Store:
         """Every stored article id, in the order they were added."""
         return self.repository.ids()
 
-    def recent(self, limit: int) -> list[Article]:
-        """The last ``limit`` articles added, newest first."""
-        return self.repository.recent(limit)
+    def recent(self, limit: int, offset: int = 0) -> list[Article]:
+        """The last ``limit`` articles added, newest first (after skipping ``offset``)."""
+        return self.repository.recent(limit, offset)
 
     # --- writing ----------------------------------------------------------------------------
 
@@ -210,7 +210,8 @@ class Store:
         self._check_writable("add articles")
         with self.repository.writer_lock(on_wait), one_blas_thread():
             batch: list[Article] = []
-            for article in _articles(sources, read_options, failed):
+            skip = report.skipped.append
+            for article in _articles(sources, read_options, failed, lambda p, r: skip((p, r))):
                 batch.append(article)
                 if len(batch) >= size:
                     add_batch(self.repository, self.keyer, batch, report, failed)
@@ -279,13 +280,17 @@ class Store:
         on_progress: Callable[[int, int], None] | None = None,
         on_wait: Callable[[str], None] | None = None,
         blocking: bool = True,
+        on_stage: Callable[[str], None] | None = None,
     ) -> StoriesReport:
         """Put every article not yet in a story into one (``storytrace.stories.update``);
         ``rebuild`` re-links and re-clusters everything. Not ``blocking``: raise
-        ``StoreError`` at once when another process is writing, instead of waiting."""
+        ``StoreError`` at once when another process is writing, instead of waiting.
+        ``on_stage`` hears each stage as it starts ("comparing 120 close pairs ...")."""
         self._check_writable("update the stories")
         with self.repository.writer_lock(on_wait, blocking=blocking), one_blas_thread():
-            return update_stories(self.repository, rebuild=rebuild, on_progress=on_progress)
+            return update_stories(
+                self.repository, rebuild=rebuild, on_progress=on_progress, on_stage=on_stage
+            )
 
     def stories(
         self,
@@ -294,6 +299,7 @@ class Store:
         limit: int | None = None,
         min_size: int = 1,
         update: bool = True,
+        offset: int = 0,
     ) -> list[Story]:
         """The stories, largest first (``Story`` values, see ``storytrace.stories``).
 
@@ -302,11 +308,17 @@ class Store:
             limit: at most this many.
             min_size: only stories of at least this many articles.
             update: first cluster the articles added since the last call.
+            offset: skip this many first (with ``limit``, one page of them).
         """
         if update and not self.read_only and self.repository.stories.pending():
             self.update_stories()
         keys = story_ids(self.repository, since=since, min_size=min_size)
-        return [load_story(self.repository, key) for key in keys[:limit]]
+        end = None if limit is None else offset + limit
+        return [load_story(self.repository, key) for key in keys[offset:end]]
+
+    def story_count(self, since: dt.date | None = None, *, min_size: int = 1) -> int:
+        """How many stories ``stories`` lists with these filters (as last grouped)."""
+        return len(story_ids(self.repository, since=since, min_size=min_size))
 
     def story(self, story_id: str, *, update: bool = True) -> Story:
         """One story, by its id or the id of any of its articles.
@@ -341,19 +353,22 @@ def _articles(
     sources: Iterable[str | Path | Article],
     read_options: ReadOptions | None,
     on_error: Callable[[InputError], None],
+    on_skip: Callable[[str, str], None] | None = None,
 ) -> Iterator[Article]:
     """The articles of ``sources`` in order: Articles as they are, paths read in runs."""
     paths: list[str | Path] = []
     for source in sources:
         if isinstance(source, Article):
             if paths:
-                yield from read_many(paths, options=read_options, on_error=on_error)
+                yield from read_many(
+                    paths, options=read_options, on_error=on_error, on_skip=on_skip
+                )
                 paths = []
             yield source
         else:
             paths.append(source)
     if paths:
-        yield from read_many(paths, options=read_options, on_error=on_error)
+        yield from read_many(paths, options=read_options, on_error=on_error, on_skip=on_skip)
 
 
 __all__ = ["DEFAULT_PATH", "AddReport", "Store", "StoreOptions", "is_writable", "store_error"]

@@ -22,6 +22,7 @@ import numpy as np
 
 from . import events as _events
 from .comparison import compare
+from .display import outlet_of, title_of
 from .encode import covers_pair
 from .errors import ConfigError, EmptyInput, NotFound
 from .facts.keys import fact_keys
@@ -163,6 +164,19 @@ class Version:
     encoder: str
     story_similarity: float = 0.0
     """P(the two report the same event): 1.0 for a version (``Relation.story_similarity``)."""
+    lead: str = ""
+    """The first sentence, shown in the title's place when there is no title."""
+    url: str | None = None
+
+    @property
+    def heading(self) -> str:
+        """The title a reader sees (``display.title_of``)."""
+        return title_of(self.title, self.lead, self.id)
+
+    @property
+    def shown_outlet(self) -> str | None:
+        """The outlet, else the URL's host (``display.outlet_of``)."""
+        return outlet_of(self.outlet, self.url)
 
 
 @dataclass(frozen=True, slots=True)
@@ -499,6 +513,8 @@ def _verify(
                 cosine=c.cosine,
                 encoder=comparison.encoder,
                 story_similarity=relation.story_similarity,
+                lead=other.sentences[0].text,
+                url=other.url,
             )
         )
     return versions

@@ -31,12 +31,14 @@ PROGRESS_EVERY = 500
 
 @dataclass(slots=True)
 class AddReport:
-    """What one ``add`` did; ``duplicates`` lists (source, id already stored)."""
+    """What one ``add`` did; ``duplicates`` lists (source, id already stored),
+    ``skipped`` (path, reason) the files of a folder not read (``ingest.walk``)."""
 
     added: int = 0
     duplicates: list[tuple[str, str]] = field(default_factory=list)
     failed: list[InputError] = field(default_factory=list)
     seconds: float = 0.0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def rate(self) -> float:

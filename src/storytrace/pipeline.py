@@ -135,15 +135,18 @@ def read_many(
     *,
     options: ReadOptions | None = None,
     on_error: Callable[[InputError], None] | None = None,
+    on_skip: Callable[[str, str], None] | None = None,
 ) -> Iterator[Article]:
     """Read every article in ``sources`` (files, folders walked recursively).
 
     A source may hold many articles (JSONL, feeds, WARC). Bad inputs raise ``InputError``
-    unless ``on_error`` is given, in which case it is called and reading goes on.
+    unless ``on_error`` is given, in which case it is called and reading goes on. A
+    folder's hidden files and its README, LICENSE or like files are not read:
+    ``on_skip(path, reason)`` hears of each.
     """
     opts = options or ReadOptions()
     for source in sources:
-        for item in iter_raw(source, opts):
+        for item in iter_raw(source, opts, on_skip):
             try:
                 if isinstance(item, InputError):
                     raise item
@@ -154,6 +157,9 @@ def read_many(
                 on_error(err)
 
 
+_ONE_EXPECTED = "one was expected (read_many, or storytrace add, reads them all)"
+
+
 def read(source: Source, *, options: ReadOptions | None = None) -> Article:
     """Read exactly one article from ``source``.
 
@@ -162,7 +168,7 @@ def read(source: Source, *, options: ReadOptions | None = None) -> Article:
 
     Raises:
         InputError: the source is unreadable, or holds no article or more than one
-            (use ``read_many`` for collections).
+            (use ``read_many`` for collections), or is a folder.
     """
     opts = options or ReadOptions()
     items = iter(iter_raw(source, opts))
@@ -174,15 +180,13 @@ def read(source: Source, *, options: ReadOptions | None = None) -> Article:
         if close is not None:
             close()
     if first is None:
-        raise InputError(str(source), "holds 0 articles; read() wants exactly one")
+        raise InputError(str(source), "holds no article; one was expected")
     if isinstance(first, InputError):
         raise first
     if isinstance(second, InputError):
         raise second
     if second is not None:
-        raise InputError(
-            str(source), "holds more than one article; read() wants exactly one (use read_many)"
-        )
+        raise InputError(str(source), f"holds more than one article; {_ONE_EXPECTED}")
     return analyze(first)
 
 

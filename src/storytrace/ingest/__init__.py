@@ -36,7 +36,7 @@ from .html import read_html
 from .jsonl import read_jsonl
 from .stream import Opened, open_input
 from .text import read_text
-from .walk import iter_files
+from .walk import OnSkip, iter_files
 from .warc import read_warc
 
 Reader = Callable[[Opened, str, ReadOptions], Iterator[RawArticle | InputError]]
@@ -53,7 +53,9 @@ READERS: dict[InputFormat, Reader] = {
 __all__ = ["READERS", "Reader", "iter_raw"]
 
 
-def iter_raw(source: str | Path, options: ReadOptions) -> Iterator[RawArticle | InputError]:
+def iter_raw(
+    source: str | Path, options: ReadOptions, on_skip: OnSkip | None = None
+) -> Iterator[RawArticle | InputError]:
     """Yield every raw article in ``source``, or an InputError for each bad input.
 
     Errors are yielded, not raised, so one bad JSONL line or WARC record does not stop
@@ -62,10 +64,12 @@ def iter_raw(source: str | Path, options: ReadOptions) -> Iterator[RawArticle | 
     Args:
         source: a file, or a folder to walk recursively (sorted; hidden entries skipped).
         options: the format to force, the size limit, whether feeds may fetch links.
+        on_skip: told of each file of a folder that is not read (hidden, or a README,
+            LICENSE or like file: ``walk.PROJECT_FILES``) and why.
     """
     path = Path(source)
     if path.is_dir():
-        for item in iter_files(path):
+        for item in iter_files(path, on_skip):
             if isinstance(item, InputError):
                 yield item
             else:

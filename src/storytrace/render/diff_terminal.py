@@ -22,18 +22,24 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from ..display import date_text, outlet_of, title_of
 from ..model import Article, Comparison, Evidence, PairKind, RemovedSpan
 from .diff_view import (
     REMOVED_HEADING,
     ChangeView,
     DiffView,
+    Folded,
     Fragment,
     Row,
     Side,
     build_view,
+    evidence_label,
+    folded,
     locate,
     percent,
+    relation_name,
     shorten,
+    word_diff_ops,
 )
 
 KIND_STYLES: dict[PairKind, str] = {
@@ -69,14 +75,60 @@ CHANGE_TEXT_LIMIT = 90
 """Change texts under a unit are cut to this length; the summary shows them whole."""
 
 
-def print_comparison(console: Console, comparison: Comparison) -> None:
-    """Print the summary, the typed changes, removed boilerplate and the aligned units."""
-    console.print(comparison_view(comparison))
+def plain(console: Console) -> bool:
+    """Whether ``console`` shows no colour (``--color never``, ``NO_COLOR``, a pipe or a
+    file): then word-level changes are written as ``[-old-]{+new+}`` markers."""
+    return console.no_color or console.color_system is None
 
 
-def comparison_view(comparison: Comparison) -> Group:
+def print_comparison(console: Console, comparison: Comparison, *, every: bool = False) -> None:
+    """Print the summary, the typed changes, removed boilerplate and the aligned units.
+
+    Without colour, each unit is written as ``git diff --word-diff`` writes a line:
+    ``[-deleted-]{+inserted+}`` inside the text, one unit a line, never wrapped. Runs of
+    identical units are folded into one line unless ``every``."""
+    if not plain(console):
+        console.print(comparison_view(comparison, every=every))
+        return
+    view = build_view(comparison)
+    console.print(_summary(view))
+    console.print()
+    console.print(_heading("Fact changes", len(view.summary.changes)))
+    for line in plain_changes(view):
+        console.print(line, soft_wrap=True, markup=False, highlight=False)
+    console.print()
+    console.print(_heading(REMOVED_HEADING.capitalize(), None))
+    console.print(_removed(view))
+    console.print()
+    console.print(_heading("Aligned sentences, in B's reading order", len(view.rows)))
+    if not view.rows:
+        console.print("  no sentences")
+    for n, item in enumerate(view.rows if every else folded(view.rows)):
+        if n:
+            console.print()
+        lines = plain_unit(item) if isinstance(item, Row) else [_folded_line(item)]
+        for line in lines:
+            console.print(line, soft_wrap=True, markup=False, highlight=False)
+
+
+def comparison_view(comparison: Comparison, *, every: bool = False) -> Group:
     """The whole diff as one renderable (for callers that compose their own output)."""
     view = build_view(comparison)
+    if every:
+        return Group(
+            _head(view),
+            _heading("Aligned sentences, in B's reading order", len(view.rows)),
+            _rows(view.rows),
+        )
+    return Group(
+        _head(view),
+        _heading("Aligned sentences, in B's reading order", len(view.rows)),
+        _rows(folded(view.rows)),
+    )
+
+
+def _head(view: DiffView) -> Group:
+    """Everything before the aligned units: summary, fact changes, removed boilerplate."""
     return Group(
         _summary(view),
         Text(""),
@@ -86,8 +138,6 @@ def comparison_view(comparison: Comparison) -> Group:
         _heading(REMOVED_HEADING.capitalize(), None),
         _removed(view),
         Text(""),
-        _heading("Aligned sentences, in B's reading order", len(view.rows)),
-        _rows(view),
     )
 
 
@@ -103,7 +153,7 @@ def _summary(view: DiffView) -> Panel:
     grid.add_row("B", _article_line(view.b))
 
     relation = Text()
-    relation.append(summary.relation, style="bold magenta")
+    relation.append(relation_name(summary.relation), style="bold magenta")
     relation.append(f" — {summary.relation_phrase}  (score {summary.score:.2f})")
     grid.add_row("relation", relation)
     if summary.evidence:
@@ -130,16 +180,19 @@ def _summary(view: DiffView) -> Panel:
         units.append(f"{count} {kind}", style=KIND_STYLES.get(kind, "") if count else "dim")
     grid.add_row("units", units)
     grid.add_row("encoder", Text(summary.encoder, style="dim"))
-    return Panel(grid, title=Text("storytrace diff", style="bold"), title_align="left")
+    return Panel(
+        grid, title=Text("storytrace diff", style="bold"), title_align="left", expand=False
+    )
 
 
 def _article_line(article: Article) -> Text:
     line = Text()
-    line.append(article.title or article.source, style="bold")
+    first = article.sentences[0].text if article.sentences else None
+    line.append(title_of(article.title, first, article.source, limit=80), style="bold")
     details = [
-        article.source if article.title else None,
-        article.outlet,
-        article.published.isoformat() if article.published else None,
+        article.source,
+        outlet_of(article.outlet, article.url),
+        date_text(article.published),
         article.lang,
         f"{len(article.sentences)} sentences",
     ]
@@ -153,7 +206,7 @@ def _evidence(evidence: Sequence[Evidence]) -> Text:
         if n:
             out.append("\n")
         out.append(f"{item.weight:+.2f} ", style="green" if item.weight >= 0 else "red")
-        out.append(item.name, style="bold")
+        out.append(evidence_label(item.name), style="bold")
         out.append(": ")
         out.append(item.detail)
     return out
@@ -199,6 +252,19 @@ def _changes(view: DiffView) -> RenderableType:
     return table
 
 
+def plain_changes(view: DiffView) -> list[str]:
+    """The typed changes as plain lines, whole: ``type (subtype): "a" → "b"  (where)``."""
+    lines = []
+    for change_type, changes in view.summary.changes_by_type():
+        for item in changes:
+            subtype = f" ({item.change.subtype})" if item.change.subtype else ""
+            a = f'"{item.change.a}"' if item.change.a else "—"
+            b = f'"{item.change.b}"' if item.change.b else "—"
+            where = locate(item.a_at, item.b_at)
+            lines.append(f"  {change_type}{subtype}: {a} → {b}  ({where})")
+    return lines or ["  no typed fact changes"]
+
+
 def _removed(view: DiffView) -> RenderableType:
     table = Table.grid(padding=(0, 2))
     table.add_column(no_wrap=True)
@@ -220,17 +286,25 @@ def _removed_text(span: RemovedSpan) -> Text:
 # --- aligned units -----------------------------------------------------------------
 
 
-def _rows(view: DiffView) -> RenderableType:
-    if not view.rows:
+def _folded_line(item: Folded) -> str:
+    return f"= {len(item.rows)} identical units  {item.where}  (diff --all shows them)"
+
+
+def _rows(rows: Sequence[Row | Folded]) -> RenderableType:
+    if not rows:
         return Text("  no sentences", style="dim")
     table = Table.grid(padding=(0, 1))
     table.add_column(no_wrap=True, min_width=10)
     table.add_column(no_wrap=True, width=1)
     table.add_column(ratio=1)
-    for n, row in enumerate(view.rows):
+    for n, row in enumerate(rows):
         if n:
             table.add_row("", "", "")
-        _add_unit(table, row)
+        if isinstance(row, Folded):
+            label = Text(f"{len(row.rows)} identical", style="dim")
+            table.add_row(label, Text("=", style="dim"), Text(_folded_line(row)[2:], style="dim"))
+        else:
+            _add_unit(table, row)
     return table
 
 
@@ -285,3 +359,43 @@ def _change_line(item: ChangeView) -> Text:
     line.append(" → ")
     line.append_text(_quoted(item.change.b, CHANGE_TEXT_LIMIT))
     return line
+
+
+# --- plain text (no colour) ----------------------------------------------------------
+
+DELETED_MARKS = ("[-", "-]")
+INSERTED_MARKS = ("{+", "+}")
+"""``git diff --word-diff`` markers around deleted and inserted words."""
+
+
+def plain_unit(row: Row) -> list[str]:
+    """One unit as plain lines: its sign, kind and place, then its text with the word
+    changes marked ``[-old-]{+new+}`` (or its two texts when no word diff is shown),
+    then its typed changes."""
+    sign = KIND_SIGNS.get(row.kind, "?")
+    head = f"{sign} {row.kind}  {locate(row.a, row.b)}"
+    if row.a and row.b and row.kind != "identical":
+        head += f"  sim {row.similarity:.2f}"
+    lines = [head]
+    ops = word_diff_ops(row.a_text, row.b_text, row.a_atoms, row.b_atoms) if row.word_diff else None
+    if not row.a or not row.b or row.a_text == row.b_text:
+        lines.append("  " + (row.b_text or row.a_text))
+    elif ops is not None:
+        lines.append("  " + "".join(_marked(kind, text) for kind, text in ops))
+    else:
+        lines.append(f"  A: {row.a_text}")
+        lines.append(f"  B: {row.b_text}")
+    for item in row.changes:
+        subtype = f" ({item.change.subtype})" if item.change.subtype else ""
+        a = f'"{shorten(item.change.a, CHANGE_TEXT_LIMIT)}"' if item.change.a else "—"
+        b = f'"{shorten(item.change.b, CHANGE_TEXT_LIMIT)}"' if item.change.b else "—"
+        lines.append(f"  ↳ {item.change.type}{subtype}: {a} → {b}")
+    return lines
+
+
+def _marked(kind: str, text: str) -> str:
+    if kind == "delete":
+        return DELETED_MARKS[0] + text + DELETED_MARKS[1]
+    if kind == "insert":
+        return INSERTED_MARKS[0] + text + INSERTED_MARKS[1]
+    return text

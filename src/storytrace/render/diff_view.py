@@ -32,12 +32,12 @@ Decisions, and why:
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal, get_args
 
+from ..display import shorten
 from ..model import (
     PAIR_KINDS,
     AlignedPair,
@@ -47,10 +47,57 @@ from ..model import (
     Comparison,
     Direction,
     Evidence,
+    Facts,
     PairKind,
     RelationLabel,
     RemovedSpan,
 )
+from .word_diff import (
+    WORD_DIFF_MIN_RATIO,
+    Atom,
+    Fragment,
+    WordOp,
+    find_all,
+    fragments,
+    word_diff_ops,
+    word_diff_spans,
+)
+
+__all__ = [
+    "CHANGE_TYPES",
+    "DIRECTION_PHRASES",
+    "EVIDENCE_LABELS",
+    "GUESS_BELOW",
+    "KIND_PHRASES",
+    "RELATION_PHRASES",
+    "REMOVED_HEADING",
+    "WORD_DIFF_KINDS",
+    "WORD_DIFF_MIN_RATIO",
+    "ChangeView",
+    "DiffView",
+    "Fragment",
+    "Row",
+    "Side",
+    "Summary",
+    "WordOp",
+    "build_view",
+    "change_class",
+    "direction_phrase",
+    "evidence_label",
+    "find_all",
+    "format_indexes",
+    "fragments",
+    "http_url",
+    "kind_class",
+    "lang_tag",
+    "locate",
+    "percent",
+    "reading_order",
+    "relation_name",
+    "shorten",
+    "word_diff_ops",
+    "word_diff_spans",
+]
 
 Side = Literal["a", "b"]
 
@@ -91,9 +138,6 @@ def http_url(url: str | None) -> str | None:
     return None
 
 
-WORD_DIFF_MIN_RATIO = 0.2
-"""Below this share of matching words, a word diff marks nearly everything: skip it."""
-
 WORD_DIFF_KINDS: frozenset[PairKind] = frozenset({"identical", "reworded", "changed", "moved"})
 """Kinds with text on both sides; identical is included because "identical" may be
 judged after normalisation (quotes, spacing), and showing that residue is honest."""
@@ -127,20 +171,41 @@ KIND_PHRASES: dict[PairKind, str] = {
 
 REMOVED_HEADING = "removed boilerplate, not dropped reporting"
 
+EVIDENCE_LABELS: dict[str, str] = {
+    "coverage_a": "A covered",
+    "coverage_b": "B covered",
+    "identical": "identical sentences",
+    "languages": "languages",
+    "document_similarity": "similar wording",
+    "shared_facts": "shared facts",
+    "published": "publication dates",
+    "material": "extra material",
+    "hedges_and_framing": "hedges and loaded terms",
+    "credit": "credits the other",
+}
+"""Reader-facing names of the evidence ``relate`` weighs (its internal names are keys)."""
 
-@dataclass(frozen=True, slots=True)
-class Fragment:
-    """A run of a unit's text with one highlighting.
+GUESS_BELOW = 0.6
+"""A direction with less confidence than this is worded as a guess ("perhaps ...")."""
 
-    Attributes:
-        text: the characters, exactly as in the sentence text.
-        edited: deleted from A (on the A side) or inserted in B (on the B side).
-        change: the type of the typed change this run is the text of, if any.
-    """
 
-    text: str
-    edited: bool = False
-    change: ChangeType | None = None
+def evidence_label(name: str) -> str:
+    """The reader-facing name of a piece of evidence; unknown names, spaced."""
+    return EVIDENCE_LABELS.get(name, name.replace("_", " "))
+
+
+def relation_name(label: str) -> str:
+    """A relation label as words ("light_edit" reads "light edit")."""
+    return label.replace("_", " ")
+
+
+def direction_phrase(direction: Direction, confidence: float) -> str:
+    """Which version came first, worded as a guess below ``GUESS_BELOW``."""
+    if direction == "a_to_b" and confidence < GUESS_BELOW:
+        return "A → B: B perhaps derives from A"
+    if direction == "b_to_a" and confidence < GUESS_BELOW:
+        return "B → A: A perhaps derives from B"
+    return DIRECTION_PHRASES.get(direction, direction)
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +250,9 @@ class Row:
     b_fragments: tuple[Fragment, ...]
     word_diff: bool
     changes: tuple[ChangeView, ...]
+    a_atoms: tuple[Atom, ...] = ()
+    b_atoms: tuple[Atom, ...] = ()
+    """The fact mentions of each side's text (``fact_atoms``), for ``word_diff_ops``."""
 
     @property
     def a_text(self) -> str:
@@ -257,11 +325,13 @@ def build_view(comparison: Comparison) -> DiffView:
     """
     a_sentences = _sentence_texts(comparison.a, "a")
     b_sentences = _sentence_texts(comparison.b, "b")
+    facts: dict[tuple[Side, int], Facts] = {("a", s.i): s.facts for s in comparison.a.sentences}
+    facts.update({("b", s.i): s.facts for s in comparison.b.sentences})
     same_language = not (
         comparison.a.lang and comparison.b.lang and comparison.a.lang != comparison.b.lang
     )
     rows_by_pair = [
-        _row(n, pair, a_sentences, b_sentences, word_diff_allowed=same_language)
+        _row(n, pair, a_sentences, b_sentences, facts, word_diff_allowed=same_language)
         for n, pair in enumerate(comparison.pairs)
     ]
     order = reading_order(comparison.pairs)
@@ -275,7 +345,7 @@ def build_view(comparison: Comparison) -> DiffView:
         relation_phrase=RELATION_PHRASES.get(relation.label, relation.label),
         score=relation.score,
         direction=relation.direction,
-        direction_phrase=DIRECTION_PHRASES.get(relation.direction, relation.direction),
+        direction_phrase=direction_phrase(relation.direction, relation.direction_confidence),
         direction_confidence=relation.direction_confidence,
         evidence=_strongest_first(relation.evidence),
         direction_evidence=_strongest_first(relation.direction_evidence),
@@ -288,6 +358,46 @@ def build_view(comparison: Comparison) -> DiffView:
         encoder=comparison.encoder,
     )
     return DiffView(a=comparison.a, b=comparison.b, summary=summary, rows=rows)
+
+
+COLLAPSE_RUN = 3
+"""This many identical units in a row or more are folded into one line (or a
+closed ``<details>``): a light edit's eighteen unchanged sentences are not the news."""
+
+
+@dataclass(frozen=True, slots=True)
+class Folded:
+    """A run of identical units shown folded: how many, and where."""
+
+    rows: tuple[Row, ...]
+
+    @property
+    def where(self) -> str:
+        a = [i for row in self.rows for i in row.a]
+        b = [i for row in self.rows for i in row.b]
+        return locate(a, b)
+
+
+def folded(rows: Sequence[Row], run: int = COLLAPSE_RUN) -> list[Row | Folded]:
+    """``rows`` with each run of at least ``run`` identical units as one ``Folded``."""
+    out: list[Row | Folded] = []
+    pending: list[Row] = []
+
+    def flush() -> None:
+        if len(pending) >= run:
+            out.append(Folded(tuple(pending)))
+        else:
+            out.extend(pending)
+        pending.clear()
+
+    for row in rows:
+        if row.kind == "identical" and not row.changes:
+            pending.append(row)
+        else:
+            flush()
+            out.append(row)
+    flush()
+    return out
 
 
 def reading_order(pairs: Sequence[AlignedPair]) -> list[int]:
@@ -339,6 +449,7 @@ def _row(
     pair: AlignedPair,
     a_sentences: dict[int, str],
     b_sentences: dict[int, str],
+    facts: dict[tuple[Side, int], Facts],
     *,
     word_diff_allowed: bool,
 ) -> Row:
@@ -347,11 +458,13 @@ def _row(
     a_text = " ".join(a_parts)
     b_text = " ".join(b_parts)
 
+    a_atoms = fact_atoms([facts.get(("a", i)) for i in pair.a], a_parts)
+    b_atoms = fact_atoms([facts.get(("b", i)) for i in pair.b], b_parts)
     a_edited: list[tuple[int, int]] = []
     b_edited: list[tuple[int, int]] = []
     word_diff = False
     if pair.kind in WORD_DIFF_KINDS and a_parts and b_parts and word_diff_allowed:
-        diff = word_diff_spans(a_text, b_text)
+        diff = word_diff_spans(a_text, b_text, a_atoms, b_atoms)
         if diff is not None:
             a_edited, b_edited = diff
             word_diff = True
@@ -382,7 +495,49 @@ def _row(
         b_fragments=fragments(b_text, b_edited, b_marks),
         word_diff=word_diff,
         changes=tuple(views),
+        a_atoms=a_atoms,
+        b_atoms=b_atoms,
     )
+
+
+def fact_atoms(facts: Sequence[Facts | None], parts: Sequence[str]) -> tuple[Atom, ...]:
+    """The date, number and name mentions of a unit's sentences (joined by a space) as
+    word-diff atoms, keyed by what the fact layer says they are: a date by its ISO day,
+    a number by its value and unit, a name by its key (aliases share one)."""
+    atoms: list[Atom] = []
+    offset = 0
+    for sentence_facts, part in zip(facts, parts, strict=True):
+        if sentence_facts is not None:
+            for d in sentence_facts.dates:
+                atoms.append((offset + d.start, offset + d.end, _date_key(d.text, d.iso)))
+            for x in sentence_facts.numbers:
+                atoms.append((offset + x.start, offset + x.end, f"number:{x.value:g}:{x.unit}"))
+            for name in sentence_facts.names:
+                atoms.append((offset + name.start, offset + name.end, f"name:{name.key}"))
+        offset += len(part) + 1
+    return tuple(_outermost(atoms))
+
+
+_YEAR = re.compile(r"\d{4}")
+
+
+def _date_key(text: str, iso: str) -> str:
+    """A date mention's key: its ISO day; by month and day alone when the text names no
+    year, so "December 12" in a dated article and "12 December" in an undated one (the
+    year taken from context, or none) are the same fact, as the fact layer judges."""
+    if not _YEAR.search(text) and len(iso) >= 5 and iso[-3] == "-":
+        return f"date:{iso[-5:]}"
+    return f"date:{iso}"
+
+
+def _outermost(atoms: list[Atom]) -> list[Atom]:
+    """Overlapping mentions (a number inside a date) keep the first, longest one."""
+    kept: list[Atom] = []
+    for atom in sorted(atoms, key=lambda t: (t[0], -t[1])):
+        if kept and atom[0] < kept[-1][1]:
+            continue
+        kept.append(atom)
+    return kept
 
 
 def _mark(
@@ -402,141 +557,6 @@ def _where(needle: str | None, indexes: tuple[int, ...], parts: list[str]) -> tu
         if hits:
             return hits
     return indexes
-
-
-# --- text highlighting -------------------------------------------------------------
-
-_TOKEN = re.compile(r"\w+|[^\w\s]", re.UNICODE)
-
-_QUOTE_FOLD = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'"})
-
-
-def _fold(text: str) -> str:
-    """Lower-case and straighten quotes, one character for one, so offsets still hold.
-
-    ``str.lower`` can lengthen a string ("İ" becomes two characters), which would shift
-    every offset after it; such characters are kept as they are.
-    """
-    folded = (c.lower() if len(c.lower()) == 1 else c for c in text)
-    return "".join(folded).translate(_QUOTE_FOLD)
-
-
-def find_all(text: str, needle: str) -> list[tuple[int, int]]:
-    """Every case-insensitive occurrence of ``needle`` in ``text`` on word boundaries.
-
-    A boundary is only required at an end of the needle that is a word character, so
-    "80%" and '"We want' still match where they stand. Overlapping hits are skipped.
-    """
-    needle = needle.strip()
-    if not needle:
-        return []
-    hay, pin = _fold(text), _fold(needle)
-    spans = []
-    start = hay.find(pin)
-    while start != -1:
-        end = start + len(pin)
-        left_ok = not pin[0].isalnum() or start == 0 or not hay[start - 1].isalnum()
-        right_ok = not pin[-1].isalnum() or end == len(hay) or not hay[end].isalnum()
-        if left_ok and right_ok:
-            spans.append((start, end))
-            start = hay.find(pin, end)
-        else:
-            start = hay.find(pin, start + 1)
-    return spans
-
-
-def word_diff_spans(
-    a_text: str, b_text: str
-) -> tuple[list[tuple[int, int]], list[tuple[int, int]]] | None:
-    """Character spans of deleted words in A and inserted words in B.
-
-    Returns None when the texts share too few words for a word diff to be readable
-    (ratio below ``WORD_DIFF_MIN_RATIO``). Consecutive edited tokens give one span,
-    the space between them included, so a run reads as one highlight.
-    """
-    a_tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(a_text)]
-    b_tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(b_text)]
-    a_words = [a_text[s:e] for s, e in a_tokens]
-    b_words = [b_text[s:e] for s, e in b_tokens]
-    matcher = difflib.SequenceMatcher(None, a_words, b_words, autojunk=False)
-    if a_words and b_words and matcher.ratio() < WORD_DIFF_MIN_RATIO:
-        return None
-    a_flags = [True] * len(a_words)
-    b_flags = [True] * len(b_words)
-    for block in matcher.get_matching_blocks():
-        for k in range(block.size):
-            a_flags[block.a + k] = False
-            b_flags[block.b + k] = False
-    _absorb_chaff(a_flags, b_flags, matcher, a_words)
-    return _runs(a_tokens, a_flags), _runs(b_tokens, b_flags)
-
-
-def _absorb_chaff(
-    a_flags: list[bool],
-    b_flags: list[bool],
-    matcher: difflib.SequenceMatcher[str],
-    a_words: list[str],
-) -> None:
-    """Fold a lone short equal token into the edits around it, on both sides.
-
-    Only next to a replacement: between a pure insertion and a pure deletion the token
-    is where the edits meet ("Trump['s administration] is [allegedly] ready"), not chaff.
-    """
-    opcodes = matcher.get_opcodes()
-    for k in range(1, len(opcodes) - 1):
-        tag, i1, i2, j1, _ = opcodes[k]
-        flanked = "replace" in (opcodes[k - 1][0], opcodes[k + 1][0])
-        if tag == "equal" and flanked and i2 - i1 == 1 and len(a_words[i1]) <= 3:
-            a_flags[i1] = True
-            b_flags[j1] = True
-
-
-def _runs(tokens: list[tuple[int, int]], flags: list[bool]) -> list[tuple[int, int]]:
-    """Merge flagged tokens that follow each other into one span (spaces between included)."""
-    spans: list[tuple[int, int]] = []
-    previous = -2
-    for k, ((start, end), flag) in enumerate(zip(tokens, flags, strict=True)):
-        if not flag:
-            continue
-        if previous == k - 1:
-            spans[-1] = (spans[-1][0], end)
-        else:
-            spans.append((start, end))
-        previous = k
-    return spans
-
-
-def fragments(
-    text: str,
-    edited: Iterable[tuple[int, int]],
-    marks: Iterable[tuple[int, int, ChangeType]],
-) -> tuple[Fragment, ...]:
-    """Cut ``text`` into runs of equal highlighting.
-
-    Where typed-change marks overlap, the first one given wins: a character carries
-    at most one change type, which keeps every renderer's nesting simple.
-    """
-    if not text:
-        return ()
-    edit_flags = [False] * len(text)
-    for start, end in edited:
-        for k in range(max(start, 0), min(end, len(text))):
-            edit_flags[k] = True
-    change_at: list[ChangeType | None] = [None] * len(text)
-    for start, end, change_type in marks:
-        for k in range(max(start, 0), min(end, len(text))):
-            if change_at[k] is None:
-                change_at[k] = change_type
-    out: list[Fragment] = []
-    run_start = 0
-    for k in range(1, len(text) + 1):
-        if k == len(text) or (edit_flags[k], change_at[k]) != (
-            edit_flags[run_start],
-            change_at[run_start],
-        ):
-            out.append(Fragment(text[run_start:k], edit_flags[run_start], change_at[run_start]))
-            run_start = k
-    return tuple(out)
 
 
 # --- shared wording ----------------------------------------------------------------
@@ -560,15 +580,6 @@ def locate(a: Sequence[int], b: Sequence[int]) -> str:
     if not b:
         return format_indexes("a", a)
     return f"{format_indexes('a', a)} → {format_indexes('b', b)}"
-
-
-def shorten(text: str, limit: int) -> str:
-    """One line of at most ``limit`` characters, cut at a word with an ellipsis."""
-    flat = " ".join(text.split())
-    if len(flat) <= limit:
-        return flat
-    cut = flat[: limit - 1].rsplit(" ", 1)[0] or flat[: limit - 1]
-    return cut + "…"
 
 
 def percent(value: float) -> str:

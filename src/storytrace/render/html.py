@@ -20,19 +20,24 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from .. import __version__
+from ..display import UNDATED, UNKNOWN, date_text, outlet_of, title_of
 from ..model import RELATION_LABELS
 from .diff_view import (
     DIRECTION_PHRASES,
+    GUESS_BELOW,
     KIND_PHRASES,
     REMOVED_HEADING,
     Fragment,
     change_class,
+    evidence_label,
+    folded,
     format_indexes,
     http_url,
     kind_class,
     lang_tag,
     locate,
     percent,
+    relation_name,
     shorten,
 )
 from .story_graph import article_href, compare_href
@@ -116,6 +121,36 @@ def bar_width(fraction: float) -> str:
     return f"{max(0.0, min(1.0, fraction)) * 100:.0f}"
 
 
+def article_title(article: Any, limit: int = 120) -> str:
+    """The display title of an ``Article`` (``display.title_of``): its title, else its
+    first sentence shortened at a word, else its id."""
+    sentences = getattr(article, "sentences", ())
+    first = sentences[0].text if sentences else getattr(article, "lead", "")
+    return title_of(article.title, first, article.id, limit=limit)
+
+
+def article_outlet(article: Any) -> str:
+    """The outlet, else the URL's host, else "—"."""
+    return outlet_of(article.outlet, getattr(article, "url", None)) or UNKNOWN
+
+
+def order_phrase(direction: str, confidence: float) -> str:
+    """Which came first, as a version row says it; below ``GUESS_BELOW`` a guess."""
+    phrase = VERSION_DIRECTION.get(direction, "order unknown")
+    if direction in ("a_to_b", "b_to_a") and confidence < GUESS_BELOW:
+        return "perhaps " + phrase
+    return phrase
+
+
+def page_href(path: str, params: dict[str, Any], offset: int, limit: int) -> str:
+    """A listing page's link: its filters (empty ones left out), ``offset`` and ``limit``."""
+    from urllib.parse import urlencode
+
+    query = {k: v for k, v in params.items() if v not in (None, "")}
+    query.update(offset=offset, limit=limit)
+    return f"{path}?{urlencode(query)}"
+
+
 def join_nonempty(parts: Iterable[str | None], sep: str = " · ") -> str:
     """The parts that say something, joined."""
     return sep.join(p for p in parts if p)
@@ -144,6 +179,11 @@ def environment() -> jinja2.Environment:
         kind_class=kind_class,
         change_class=change_class,
         relation_class=relation_class,
+        title=article_title,
+        outlet=article_outlet,
+        date=date_text,
+        evidence_label=evidence_label,
+        relation_name=relation_name,
     )
     env.globals.update(
         version=__version__,
@@ -154,11 +194,16 @@ def environment() -> jinja2.Environment:
         format_indexes=format_indexes,
         locate=locate,
         join_nonempty=join_nonempty,
+        order_phrase=order_phrase,
+        folded=folded,
+        page_href=page_href,
         stylesheet=stylesheet,
         KIND_PHRASES=KIND_PHRASES,
         DIRECTION_PHRASES=DIRECTION_PHRASES,
         VERSION_DIRECTION=VERSION_DIRECTION,
         REMOVED_HEADING=REMOVED_HEADING,
+        UNKNOWN=UNKNOWN,
+        UNDATED=UNDATED,
     )
     return env
 

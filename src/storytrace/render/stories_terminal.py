@@ -3,47 +3,63 @@
 from __future__ import annotations
 
 from rich.console import Console
-from rich.markup import escape
+from rich.text import Text
 from rich.tree import Tree
 
+from ..display import UNKNOWN, date_text, shorten, title_of
 from ..stories import Story, StoryArticle
+from .diff_view import relation_name
 from .stories_view import tree_rows
 
+TREE_INDENT = 4
+"""Columns each level of the tree takes (rich's guides)."""
 
-def _label(article: StoryArticle) -> str:
-    when = article.published or "undated"
-    where = f" · {escape(article.outlet)}" if article.outlet else ""
-    lang = f" · {escape(article.lang)}" if article.lang else ""
-    if article.title:
-        title = escape(article.title[:80])
-    elif article.lead:
-        lead = article.lead if len(article.lead) <= 80 else article.lead[:79] + "…"
-        title = f"[dim italic]{escape(lead)}[/]"
-    else:
-        title = "[dim](no title)[/]"
-    relation = f"[yellow]{escape(article.relation)}[/] of parent · " if article.relation else ""
-    return f"{relation}[bold]{escape(article.id)}[/] {when}{where}{lang}  {title}"
+
+def _label(article: StoryArticle, room: int) -> Text:
+    """``relation of parent · id date · outlet · lang  title``, the title shortened at a
+    word to what is left of ``room`` columns (the id and date are never cut)."""
+    label = Text()
+    if article.relation:
+        label.append(relation_name(article.relation), style="yellow")
+        label.append(" of parent · ")
+    label.append(article.id, style="bold")
+    details = [date_text(article.published), article.outlet, article.lang]
+    label.append(" " + " · ".join(d for d in details if d))
+    left = room - len(label.plain) - 2
+    if left >= 12:
+        title = title_of(article.title, article.lead, "", limit=left)
+        label.append("  ")
+        label.append(shorten(title, left), style="" if article.title else "italic")
+    label.no_wrap = True
+    label.overflow = "ellipsis"
+    return label
 
 
 def print_story(console: Console, story: Story) -> None:
     """The story's header, then its derivation tree (roots: likely origins or unknown)."""
-    langs = ", ".join(story.languages) or "?"
-    header = (
-        f"[bold]{escape(story.title)}[/]  [dim]story {escape(story.id)} · "
-        f"{len(story.articles)} article(s) · {escape(langs)} · "
-        f"{len(story.outlets)} outlet(s) · first {story.first_published or 'undated'}[/]"
+    langs = ", ".join(story.languages) or UNKNOWN
+    outlets = len(story.outlets)
+    header = Text()
+    header.append(shorten(story.title, max(console.width - 4, 20)), style="bold")
+    header.append(
+        f"\nstory {story.id} · {len(story.articles)} article(s) · {langs} · "
+        f"{outlets} outlet{'' if outlets == 1 else 's'} · first "
+        f"{date_text(story.first_published)}",
+        style="dim",
     )
     tree = Tree(header)
     stack: list[tuple[int, Tree]] = [(-1, tree)]
     for row in tree_rows(story):
         while stack[-1][0] >= row.depth:
             stack.pop()
-        node = stack[-1][1].add(_label(row.article))
+        room = console.width - TREE_INDENT * (row.depth + 1)
+        node = stack[-1][1].add(_label(row.article, room))
         stack.append((row.depth, node))
     console.print(tree)
 
 
 def print_stories(console: Console, stories: list[Story]) -> None:
+    """Every story, one tree each, then how many."""
     if not stories:
         console.print("no stories (add articles first)")
         return

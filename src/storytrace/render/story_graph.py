@@ -11,16 +11,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
+from ..display import date_text
 from ..render.diff_view import shorten
 from ..render.stories_view import tree_rows
 from ..stories import Story, StoryArticle, StoryEdge
 
-NODE_W = 270
+NODE_W = 340
 NODE_H = 54
 COL_GAP = 130
 ROW_GAP = 16
 PAD = 12
-TITLE_CHARS = 32
+TITLE_CHARS = 42
 LABEL_CHAR_W = 7.2
 """Approximate width of one label character at 12px (system sans), for the pill."""
 
@@ -156,7 +157,7 @@ def layout(story: Story) -> StoryGraph:
 
 
 def _subtitle(article: StoryArticle) -> str:
-    parts = [article.published or "no date", article.outlet or "", article.lang or ""]
+    parts = [date_text(article.published), article.outlet or "", article.lang or ""]
     return shorten(" · ".join(p for p in parts if p), TITLE_CHARS + 6)
 
 

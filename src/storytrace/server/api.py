@@ -24,11 +24,20 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request, Security
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from ..display import title_of
 from ..render.json import article_to_dict, comparison_to_dict, find_to_dict, story_to_dict
 from . import service
+from .export import (
+    ARTICLE_COLUMNS,
+    STORY_COLUMNS,
+    VERSION_COLUMNS,
+    FormatQuery,
+    csv_response,
+    story_row,
+)
 from .schemas import AddArticle, AddResult, CompareRequest, ErrorBody, Health
 from .state import get_state
 
@@ -141,13 +150,16 @@ async def versions_endpoint(
     stories: Annotated[
         bool, Query(description="Also list reports of the same event and related ones.")
     ] = False,
-) -> JSONResponse:
+    format: FormatQuery = "json",
+) -> Response:
     state = get_state(request)
     found = await state.workers.read(
         lambda store: find_to_dict(
             service.versions(store, article_id, limit=limit, stories=stories)
         )
     )
+    if format == "csv":
+        return csv_response(found["versions"], VERSION_COLUMNS, f"versions-{article_id}")
     return JSONResponse(found)
 
 
@@ -178,12 +190,70 @@ async def stories_endpoint(
     since: Annotated[
         dt.date | None, Query(description="Only stories with an article since this date.")
     ] = None,
-) -> JSONResponse:
+    limit: Annotated[int, Query(ge=1, le=500, description="At most this many stories.")] = 100,
+    offset: Annotated[int, Query(ge=0, description="Skip this many stories first.")] = 0,
+    format: FormatQuery = "json",
+) -> Response:
     state = get_state(request)
-    found = await state.workers.fresh(  # brought up to date first, within a bound
-        lambda store: [story_to_dict(s) for s in service.stories(store, since)]
+    found, total = await state.workers.fresh(  # brought up to date first, within a bound
+        lambda store: (
+            [story_to_dict(s) for s in service.stories(store, since, limit=limit, offset=offset)],
+            service.story_count(store, since),
+        )
     )
-    return JSONResponse({"stories": found, "count": len(found)})
+    if format == "csv":
+        return csv_response([story_row(s) for s in found], STORY_COLUMNS, "stories")
+    return JSONResponse(_page_of("stories", found, total, limit, offset))
+
+
+def _page_of(key: str, items: list[Any], total: int, limit: int, offset: int) -> dict[str, Any]:
+    """One page of a list: its items, how many there are, and where the next page is."""
+    following = offset + limit if offset + limit < total else None
+    return {
+        key: items,
+        "count": len(items),
+        "total": total,
+        "limit": limit,
+        "offset": offset,
+        "next_offset": following,
+    }
+
+
+@router.get(
+    "/articles",
+    summary="The stored articles, newest first",
+    response_model=None,
+    responses={200: {"description": '{"articles": [...], "total": n}', "content": _JSON_OBJECT}},
+)
+async def articles_endpoint(
+    request: Request,
+    limit: Annotated[int, Query(ge=1, le=500, description="At most this many articles.")] = 50,
+    offset: Annotated[int, Query(ge=0, description="Skip this many articles first.")] = 0,
+    format: FormatQuery = "json",
+) -> Response:
+    state = get_state(request)
+    rows, total = await state.workers.read(
+        lambda store: ([listing(a) for a in store.recent(limit, offset)], len(store))
+    )
+    if format == "csv":
+        return csv_response(rows, ARTICLE_COLUMNS, "articles")
+    return JSONResponse(_page_of("articles", rows, total, limit, offset))
+
+
+def listing(article: Any) -> dict[str, Any]:
+    """An article as a list shows it: metadata and links, not its sentences."""
+    return {
+        "id": article.id,
+        "title": article.title,
+        "display_title": title_of(
+            article.title, article.sentences[0].text if article.sentences else "", article.id
+        ),
+        "published": article.published.isoformat() if article.published else None,
+        "outlet": article.outlet,
+        "url": article.url,
+        "lang": article.lang,
+        "href": service_url(article.id),
+    }
 
 
 @router.get(

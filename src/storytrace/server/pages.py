@@ -18,7 +18,7 @@ from ..model import Article
 from ..render.diff_view import DiffView, build_view
 from ..render.story_graph import StoryGraph, article_href, layout
 from ..stories import Story
-from . import service
+from . import pasted, service
 from .apidocs import reference
 from .errors import HTTPProblem
 from .schemas import CompareSide
@@ -27,7 +27,13 @@ from .state import ServerState, get_state
 router = APIRouter(include_in_schema=False)
 
 RECENT = 20
-"""Articles listed on the start page, newest first."""
+"""Articles listed on the start page, newest first (a "more" link pages on)."""
+
+PAGE = 50
+"""Rows of a listing page (stored articles, stories) unless ``limit`` says."""
+
+Limit = Annotated[int, Query(ge=1, le=500, description="At most this many rows.")]
+Offset = Annotated[int, Query(ge=0, description="Skip this many rows first.")]
 
 
 async def _page(state: ServerState, template: str, **context: object) -> HTMLResponse:
@@ -40,7 +46,7 @@ async def _page(state: ServerState, template: str, **context: object) -> HTMLRes
 
 
 def _recent(store: Store) -> list[Article]:
-    return store.recent(RECENT)
+    return store.recent(RECENT + 1)  # one more says whether to offer "more"
 
 
 @router.get("/favicon.ico", include_in_schema=False)
@@ -53,7 +59,16 @@ async def favicon() -> RedirectResponse:
 async def home(request: Request) -> HTMLResponse:
     state = get_state(request)
     recent = await state.workers.read(_recent)
-    return await _page(state, "home.html", recent=recent)
+    return await _page(state, "home.html", recent=recent[:RECENT], more=len(recent) > RECENT)
+
+
+@router.get("/articles", response_class=HTMLResponse)
+async def articles(request: Request, limit: Limit = PAGE, offset: Offset = 0) -> HTMLResponse:
+    """Every stored article, newest first, a page at a time."""
+    state = get_state(request)
+    rows, total = await state.workers.read(lambda store: (store.recent(limit, offset), len(store)))
+    paging = service.Paging(total=total, offset=offset, limit=limit, shown=len(rows))
+    return await _page(state, "articles.html", rows=rows, paging=paging)
 
 
 @router.get("/compare", response_class=HTMLResponse)
@@ -78,7 +93,12 @@ async def compare_stored(
         )
     )
     return await _page(
-        state, "compare.html", view=view, a_href=article_href(a), b_href=article_href(b)
+        state,
+        "compare.html",
+        view=view,
+        a_href=article_href(a),
+        b_href=article_href(b),
+        permalink=None,
     )
 
 
@@ -111,33 +131,95 @@ async def compare_posted(request: Request) -> HTMLResponse:
                     f"version {side.upper()} is missing: paste its text or choose a file",
                 )
 
-    def work() -> DiffView:
-        articles = []
-        for name, content in inputs:
-            if isinstance(content, bytes):
-                articles.append(service.article_from_upload(name, content, max_bytes=limit))
-            else:
-                articles.append(service.article_from_text(content, name=name))
-        return build_view(
-            service.compare_articles(
-                articles[0], articles[1], encoder=encoder, max_chars=state.options.max_compare
-            )
-        )
+    view = await state.workers.compute(lambda: _pasted_view(state, inputs, encoder))
+    key = pasted.keep(state.options.db, inputs, encoder)
+    return await _page(
+        state, "compare.html", view=view, a_href=None, b_href=None, permalink=_permalink(key)
+    )
 
-    view = await state.workers.compute(work)
-    return await _page(state, "compare.html", view=view, a_href=None, b_href=None)
+
+def _permalink(key: str | None) -> str | None:
+    return None if key is None else f"/compare/p/{key}"
+
+
+def _pasted_view(state: ServerState, inputs: list[pasted.Input], encoder: str | None) -> DiffView:
+    limit = state.options.max_body
+    articles = []
+    for name, content in inputs:
+        if isinstance(content, bytes):
+            articles.append(service.article_from_upload(name, content, max_bytes=limit))
+        else:
+            articles.append(service.article_from_text(content, name=name))
+    return build_view(
+        service.compare_articles(
+            articles[0], articles[1], encoder=encoder, max_chars=state.options.max_compare
+        )
+    )
+
+
+@router.get("/compare/p/{key}", response_class=HTMLResponse)
+async def compare_permalink(request: Request, key: str) -> HTMLResponse:
+    """A pasted comparison again, by the permalink its page gave."""
+    state = get_state(request)
+    kept = pasted.load(state.options.db, key)
+    if kept is None:
+        raise HTTPProblem(404, "NotFound", f"no pasted comparison {key!r} is kept here")
+    inputs, encoder = kept
+    view = await state.workers.compute(lambda: _pasted_view(state, inputs, encoder))
+    return await _page(
+        state, "compare.html", view=view, a_href=None, b_href=None, permalink=_permalink(key)
+    )
 
 
 @router.get("/search", response_model=None)
 async def search(request: Request, q: str = "") -> Response:
-    """An id goes to its article page; a text lists its versions."""
-    state = get_state(request)
+    """An id goes to its article page; a text lists its versions. (The start page's
+    form posts instead, so a pasted article stays out of URLs and logs.)"""
+    return await _search(get_state(request), q)
+
+
+@router.post("/search", response_model=None)
+async def search_posted(request: Request) -> Response:
+    """The start page's search form: the query in the body, not in the URL."""
+    limit = get_state(request).options.max_body
+    async with request.form(max_files=0, max_fields=4, max_part_size=limit) as form:
+        q = form.get("q")
+    return await _search(get_state(request), q if isinstance(q, str) else "")
+
+
+async def _search(state: ServerState, q: str) -> Response:
     if not q.strip():
         return RedirectResponse("/", status_code=303)
     outcome = await state.workers.read(lambda store: service.search(store, q))
     if outcome.article_id is not None:
         return RedirectResponse(article_href(outcome.article_id), status_code=303)
     return await _page(state, "search.html", query=q, result=outcome.result)
+
+
+@router.post("/compare/text", response_class=HTMLResponse)
+async def compare_text_with_stored(request: Request) -> HTMLResponse:
+    """A searched text against one of the versions found (the search page's links)."""
+    state = get_state(request)
+    limit = state.options.max_body
+    async with request.form(max_files=0, max_fields=4, max_part_size=limit) as form:
+        text, b_id = form.get("a_text"), form.get("b_id")
+    if not isinstance(text, str) or not text.strip() or not isinstance(b_id, str) or not b_id:
+        raise HTTPProblem(400, "MissingInput", "give the text (a_text) and a stored id (b_id)")
+    service.check_size("A", len(text), state.options.max_compare)
+    view = await state.workers.read(
+        lambda store: build_view(
+            service.compare_sides(
+                store,
+                CompareSide(text=text),
+                CompareSide(id=b_id),
+                encoder=state.encoder(None),
+                max_chars=state.options.max_compare,
+            )
+        )
+    )
+    return await _page(
+        state, "compare.html", view=view, a_href=None, b_href=article_href(b_id), permalink=None
+    )
 
 
 @router.get("/articles/{article_id:path}", response_class=HTMLResponse)
@@ -148,11 +230,25 @@ async def article(request: Request, article_id: str) -> HTMLResponse:
 
 
 @router.get("/stories", response_class=HTMLResponse)
-async def stories(request: Request, since: str = "") -> HTMLResponse:
+async def stories(
+    request: Request, since: str = "", limit: Limit = PAGE, offset: Offset = 0
+) -> HTMLResponse:
     state = get_state(request)
     day = _date(since)
-    found = await state.workers.fresh(lambda store: service.stories(store, day))
-    return await _page(state, "stories.html", stories=found, since=day.isoformat() if day else "")
+    found, total = await state.workers.fresh(
+        lambda store: (
+            service.stories(store, day, limit=limit, offset=offset),
+            service.story_count(store, day),
+        )
+    )
+    paging = service.Paging(total=total, offset=offset, limit=limit, shown=len(found))
+    return await _page(
+        state,
+        "stories.html",
+        stories=found,
+        since=day.isoformat() if day else "",
+        paging=paging,
+    )
 
 
 @router.get("/stories/{story_id:path}", response_class=HTMLResponse)

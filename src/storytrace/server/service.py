@@ -41,12 +41,49 @@ def _story_store(store: Store) -> Store:
     return store
 
 
-def stories(store: Store, since: dt.date | None = None) -> list[Story]:
-    """Every story of the store (published on or after ``since`` when given).
+def stories(
+    store: Store, since: dt.date | None = None, *, limit: int | None = None, offset: int = 0
+) -> list[Story]:
+    """The stories of the store (published on or after ``since`` when given), largest
+    first, ``limit`` of them after skipping ``offset`` (all by default).
 
     Brings the stories up to date first, which writes: run it on the writer thread.
     """
-    return list(_story_store(store).stories(since=since))
+    found = _story_store(store)
+    if limit is None and not offset:
+        return list(found.stories(since=since))
+    return list(found.stories(since=since, limit=limit, offset=offset))
+
+
+def story_count(store: Store, since: dt.date | None = None) -> int:
+    """How many stories ``stories`` pages through."""
+    return _story_store(store).story_count(since)
+
+
+@dataclass(frozen=True, slots=True)
+class Paging:
+    """Where a page of a list is: ``shown`` items after ``offset``, of ``total``."""
+
+    total: int
+    offset: int
+    limit: int
+    shown: int
+
+    @property
+    def first(self) -> int:
+        return self.offset + 1 if self.shown else 0
+
+    @property
+    def last(self) -> int:
+        return self.offset + self.shown
+
+    @property
+    def previous(self) -> int | None:
+        return max(self.offset - self.limit, 0) if self.offset > 0 else None
+
+    @property
+    def next(self) -> int | None:
+        return self.offset + self.limit if self.offset + self.limit < self.total else None
 
 
 def story(store: Store, story_id: str) -> Story:

@@ -23,6 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._version import __version__
+from ..display import outlet_of
 from ..errors import NotFound, StoreError
 from ..fingerprint import signature_from_bytes, signature_to_bytes
 from ..keys import ArticleKeys
@@ -299,10 +300,10 @@ class Repository:
         row = self._db.execute("SELECT id FROM articles WHERE rowid = ?", (rowid,)).fetchone()
         return str(row[0]) if row else None
 
-    def recent(self, limit: int) -> list[Article]:
-        """The last ``limit`` articles added, newest first."""
+    def recent(self, limit: int, offset: int = 0) -> list[Article]:
+        """The last ``limit`` articles added, newest first, after the ``offset`` newest."""
         rows = self._db.execute(
-            "SELECT record FROM articles ORDER BY rowid DESC LIMIT ?", (limit,)
+            "SELECT record FROM articles ORDER BY rowid DESC LIMIT ? OFFSET ?", (limit, offset)
         ).fetchall()
         return [self._article(r[0]) for r in rows]
 
@@ -325,9 +326,11 @@ class Repository:
             last = int(rows[-1][0])
 
     def meta_of(self, rowids: Sequence[int]) -> dict[int, dict[str, Any]]:
-        """Listing metadata of rows (id, title, published, outlet, lang), no record decoded."""
+        """Listing metadata of rows (id, title, published, outlet, lang, url), no record
+        decoded; ``outlet`` is the URL's host when the source names none
+        (``display.outlet_of``)."""
         sql = (
-            "SELECT rowid, id, title, published, outlet, lang FROM articles"
+            "SELECT rowid, id, title, published, outlet, lang, url FROM articles"
             " WHERE rowid IN ({marks})"
         )
         return {
@@ -335,8 +338,9 @@ class Repository:
                 "id": row[1],
                 "title": row[2],
                 "published": row[3],
-                "outlet": row[4],
+                "outlet": outlet_of(row[4], row[6]),
                 "lang": row[5],
+                "url": row[6],
             }
             for row in _db.select_in(self._db, sql, rowids)
         }

@@ -74,7 +74,20 @@ def story_key(repo: Repository, story_id: str) -> int:
     """
     story = repo.stories.story_of(story_id)
     if story is None:
-        raise NotFound(f"{repo.path}: no story {story_id!r} (run `storytrace stories` first)")
+        try:
+            repo.get(story_id)
+            known = True
+        except NotFound:
+            known = False
+        if known:  # stored since the stories were last grouped
+            raise NotFound(
+                f"{repo.path}: article {story_id!r} is in no story yet; "
+                "`storytrace stories` groups it"
+            )
+        raise NotFound(
+            f"{repo.path}: no story or article has the id {story_id!r}; "
+            "`storytrace stories` lists the stories and their ids"
+        )
     return story
 
 

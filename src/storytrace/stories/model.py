@@ -24,6 +24,8 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..display import title_of
+
 DERIVED = frozenset({"duplicate", "light_edit", "rewrite", "translation"})
 """Relations in which one text was made from the other."""
 
@@ -81,8 +83,8 @@ class StoryArticle:
 
     @property
     def heading(self) -> str:
-        """The title, or else the first sentence."""
-        return self.title or self.lead
+        """The title, or else the first sentence shortened (``display.title_of``)."""
+        return title_of(self.title, self.lead, self.id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,5 +199,5 @@ def _title(members: Sequence[Member], edges: Sequence[StoryEdge], order: list[in
     if titled:
         best = max(titled, key=lambda k: (degree.get(members[k].id, 0.0), -k))
         return str(members[best].title)
-    first = members[order[0]].first_sentence
-    return first if len(first) <= 120 else first[:117].rstrip() + "…"
+    first = members[order[0]]
+    return title_of(None, first.first_sentence, first.id)

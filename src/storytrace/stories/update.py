@@ -71,11 +71,14 @@ def update_stories(
     *,
     rebuild: bool = False,
     on_progress: Callable[[int, int], None] | None = None,
+    on_stage: Callable[[str], None] | None = None,
 ) -> StoriesReport:
     """Bring the stories up to date (see the module docstring); the caller holds the
-    writer lock."""
+    writer lock. ``on_stage`` hears each stage as it starts, in words."""
     report = StoriesReport()
     start = time.perf_counter()
+    stage = on_stage or (lambda _: None)
+    stage("reading the articles' event evidence")
     backfill_evidence(repo)
     if rebuild:
         with repo.transaction():
@@ -85,8 +88,10 @@ def update_stories(
         report.stories = repo.stories.count()
         return report
     stats = repo.stories.corpus_stats()
+    stage(f"finding the neighbours of {len(todo):,} new article(s)")
     index, _ = repo.vector_index()
     pairs, cosines = link_pairs(_neighbours(repo, index, todo))
+    stage(f"scoring {len(pairs):,} candidate pair(s)")
     probabilities = _probabilities(repo, pairs, stats)
     languages = _languages(repo, pairs)
     to_verify = [
@@ -94,6 +99,7 @@ def update_stories(
         for (a, b), p, cosine in zip(pairs, probabilities, cosines, strict=True)
         if worth_verifying(p, cosine, languages[a], languages[b])
     ]
+    stage(f"comparing {len(to_verify):,} close pair(s) sentence by sentence")
     verdicts = _verify(repo, to_verify)
     report.verified = len(verdicts)
     certain = {(a, b) for a, b, relation, *_ in verdicts if relation in DERIVED}
@@ -102,6 +108,7 @@ def update_stories(
         for (a, b), p in zip(pairs, probabilities, strict=True)
     ]
     report.links = len(rows)
+    stage("clustering into stories")
     with repo.transaction():
         repo.stories.write_edges(verdicts)
         touched = _cluster.add_to_stories(repo.stories.graph(), todo, rows)
