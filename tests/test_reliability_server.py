@@ -6,16 +6,12 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
 
-import httpx
 import pytest
 
+from _server_helpers import serving
 from storytrace.corpus import Store, StoreOptions
-from storytrace.server import ServerOptions, create_app
 from storytrace.store.lock import writer_lock
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,17 +32,6 @@ def store(tmp_path: Path) -> Path:
     with Store(path, options=LEXICAL) as opened:
         opened.add([SEED / "a.txt", SEED / "b.txt"])
     return path
-
-
-@asynccontextmanager
-async def serving(db: Path, **options: Any) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(ServerOptions(db=db, encoder="lexical", **options))
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://127.0.0.1:8000", timeout=60
-        ) as client:
-            yield client
 
 
 async def test_stories_do_not_wait_for_another_processs_writer(store: Path) -> None:

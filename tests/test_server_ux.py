@@ -4,20 +4,16 @@ rule, readable labels, a low-confidence direction worded as a guess."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 pytest.importorskip("fastapi", reason="the server extra is not installed")
 pytest.importorskip("httpx", reason="httpx is not installed")
 
-import httpx
 
+from _server_helpers import serving
 from storytrace.corpus import Store, StoreOptions
-from storytrace.server import ServerOptions, create_app
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "examples" / "seed-pair"
@@ -36,17 +32,6 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with Store(path, options=StoreOptions(encoder="lexical")) as store:
         store.add([SEED / "a.txt", SEED / "b.txt", ECB])
     return path
-
-
-@asynccontextmanager
-async def serving(db: Path, **options: Any) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(ServerOptions(db=db, encoder="lexical", **options))
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://127.0.0.1:8000", timeout=60
-        ) as client:
-            yield client
 
 
 async def test_api_lists_page_with_limit_and_offset(db: Path) -> None:
