@@ -8,6 +8,8 @@ without colour would show it.
 
 from __future__ import annotations
 
+import os
+import re
 import sys
 from pathlib import Path
 
@@ -18,6 +20,10 @@ from storytrace.cli import app
 
 OUT = Path(__file__).resolve().parent / "cli.md"
 ENV = {"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"}
+UNSET = ("FORCE_COLOR", "PY_COLORS", "GITHUB_ACTIONS", "TERMINAL_WIDTH")
+"""Variables typer reads at import (colour forced, a fixed width): ``main`` runs in an
+environment without them, so the page is the same on every machine."""
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 HEADER = """\
 # Command-line reference
@@ -42,7 +48,7 @@ def help_text(*args: str) -> str:
     result = CliRunner().invoke(app, [*args, "--help"], env=ENV, color=False)
     if result.exit_code != 0:
         raise RuntimeError(f"storytrace {' '.join(args)} --help failed: {result.output}")
-    lines = [line.rstrip() for line in result.stdout.splitlines()]
+    lines = [ANSI.sub("", line).rstrip() for line in result.stdout.splitlines()]
     return "\n".join(lines).strip("\n")
 
 
@@ -55,7 +61,20 @@ def generate() -> str:
     return "\n".join(parts)
 
 
+def clean_env() -> dict[str, str]:
+    """This process's environment without ``UNSET``, with ``ENV`` (and UTF-8 output)."""
+    env = {k: v for k, v in os.environ.items() if k not in UNSET}
+    return {**env, **ENV, "PYTHONIOENCODING": "utf-8"}
+
+
 def main() -> None:
+    """Write docs/cli.md; ``--stdout``: print the page instead (tests/test_docs.py)."""
+    if any(name in os.environ for name in UNSET):  # typer has read them: start afresh
+        argv = [sys.executable, str(Path(__file__).resolve()), *sys.argv[1:]]
+        os.execve(sys.executable, argv, clean_env())
+    if sys.argv[1:] == ["--stdout"]:
+        sys.stdout.write(generate())
+        return
     OUT.write_text(generate(), encoding="utf-8")
     print(f"wrote {OUT}", file=sys.stderr)
 
