@@ -147,3 +147,21 @@ def test_import_gives_a_store_that_finds_and_tells_stories(
     again = CliRunner().invoke(app, ["import", str(local_out), "--db", str(db)])
     assert again.exit_code == 2
     assert "import into a new --db" in again.output
+
+
+def test_local_batch_reports_the_records_it_has_read(tmp_path: Path) -> None:
+    """The progress hook hears a growing count after each file, ending at every record
+    read (the CLI's bar shows it against the counted total)."""
+    heard: list[int] = []
+    stages: list[str] = []
+    report = run_batch(
+        [SAMPLE, SEED],
+        tmp_path / "out",
+        BatchOptions(engine="local"),
+        on_read=heard.append,
+        on_stage=lambda stage, _: stages.append(stage),
+    )
+    assert heard == sorted(heard)
+    assert len(heard) >= 2
+    assert heard[-1] == report.articles + report.errors + report.duplicates
+    assert stages == ["articles", "candidates", "links", "stories"]

@@ -516,6 +516,7 @@ def batch(
 ) -> None:
     """Versions and stories of a whole corpus as Parquet tables (docs/batch.md)."""
     from .batch import BatchOptions, default_settings, run_batch
+    from .cli_progress import batch_with_progress
 
     options = read_options(input_format, max_size, False)
     with handled():
@@ -525,11 +526,12 @@ def batch(
             settings=default_settings(encoder),
             read_options=options,
         )
-        done = run_batch(
+        done = batch_with_progress(
             sources,
-            out,
-            batch_options,
-            on_stage=lambda stage, seconds: say(f"{stage}: {seconds:.1f} s"),
+            console=consoles.err,
+            run=lambda on_read, on_stage: run_batch(
+                sources, out, batch_options, on_stage=on_stage, on_read=on_read
+            ),
         )
         consoles.out.print(
             f"{escape(str(out))}: {done.articles:,} article(s), {done.verified:,} verified "

@@ -9,6 +9,7 @@ reading and storing only, never the seconds of a model load.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -65,6 +66,45 @@ def _lines(path: Path) -> int:
     except OSError:
         return 1
     return count
+
+
+def batch_with_progress(
+    sources: list[Path],
+    *,
+    console: Console,
+    run: Callable[[Callable[[int], None], Callable[[str, float], None]], Any],
+) -> Any:
+    """Run ``run(on_read, on_stage)`` under a bar of the records read (total, rate, time
+    left when the total is known), then a line a finished stage; returns its report."""
+    total = count_articles(sources)
+    columns: list[Any] = [SpinnerColumn(), TextColumn("{task.description}")]
+    if total is not None:
+        columns += [BarColumn(), MofNCompleteColumn(), TextColumn("·")]
+    columns += [
+        TextColumn("{task.fields[rate]:.1f} records/s"),
+        TimeRemainingColumn() if total is not None else TimeElapsedColumn(),
+    ]
+    progress = Progress(*columns, console=console, transient=True)
+    with progress:
+        task = progress.add_task("reading and analysing", rate=0.0, total=total)
+        started = time.perf_counter()
+
+        def on_read(count: int) -> None:
+            elapsed = time.perf_counter() - started
+            progress.update(
+                task,
+                completed=count,
+                total=None if total is None else max(total, count),
+                rate=count / elapsed if elapsed > 0 else 0.0,
+            )
+
+        def on_stage(stage: str, seconds: float) -> None:
+            progress.console.print(f"{stage}: {seconds:.1f} s")
+            following = {"articles": "candidates and links", "links": "stories"}.get(stage)
+            if following:
+                progress.update(task, description=following, total=None, rate=0.0)
+
+        return run(on_read, on_stage)
 
 
 def add_with_progress(

@@ -22,8 +22,13 @@ def run_batch(
     options: BatchOptions | None = None,
     *,
     on_stage: Callable[[str, float], None] | None = None,
+    on_read: Callable[[int], None] | None = None,
 ) -> BatchReport:
     """Read ``inputs`` and write the batch tables under ``out`` (see the module docstring).
+
+    ``on_stage`` hears each finished stage and its seconds; ``on_read`` the number of
+    records read so far, after each input file (the local engine only: Spark reads in its
+    workers).
 
     Raises:
         MissingDependency: pyarrow (local) or pyspark (spark) is not installed.
@@ -40,7 +45,7 @@ def run_batch(
     else:
         from .local import run_local
 
-        report = run_local(inputs, out, settings, opts, on_stage=on_stage)
+        report = run_local(inputs, out, settings, opts, on_stage=on_stage, on_read=on_read)
     meta = {"settings": asdict(settings), "report": asdict(report)}
     (out / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     return report

@@ -26,8 +26,10 @@ def run_local(
     options: BatchOptions,
     *,
     on_stage: Callable[[str, float], None] | None = None,
+    on_read: Callable[[int], None] | None = None,
 ) -> BatchReport:
-    """Run every stage over ``inputs`` and write the tables under ``out``."""
+    """Run every stage over ``inputs`` and write the tables under ``out``; ``on_read``
+    hears how many records were read so far, after each file."""
     pa, pq = arrow()
     report = BatchReport(engine="local")
     keyer = Keyer(settings)
@@ -58,6 +60,8 @@ def run_local(
         for index, path in enumerate(files):
             for row in st.read_file(index, path, keyer, read_options):
                 (rows if row["kind"] == "article" else errors).append(row)
+            if on_read is not None:
+                on_read(len(rows) + len(errors) - len(walk_errors))
         kept, dropped = st.dedup(rows)
         errors = sorted(errors + dropped, key=lambda r: r["seq"])
         write("articles", kept)
