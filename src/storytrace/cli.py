@@ -31,14 +31,12 @@ from .cli_support import (
     ColorChoice,
     ColorOption,
     DbOption,
-    DiffFormat,
     FetchOption,
-    FindFormat,
     InputFormatOption,
     MaxSizeOption,
     OutputFormat,
     OutputOption,
-    StoriesFormat,
+    ReportFormat,
     StoriesFormatOption,
     consoles,
     emit,
@@ -156,8 +154,8 @@ def inspect(
 def diff(
     a: Annotated[Path, typer.Argument(help="The first version: a file.", metavar="A")],
     b: Annotated[Path, typer.Argument(help="The second version: a file.", metavar="B")],
-    format: Annotated[DiffFormat, typer.Option("--format", "-f", help="Output format.")] = (
-        DiffFormat.text
+    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        ReportFormat.text
     ),
     encoder: Annotated[
         str | None,
@@ -189,11 +187,11 @@ def diff(
     with handled():
         articles = [one_article(path, options, "diff") for path in (a, b)]
         comparison = compare(articles[0], articles[1], encoder=encoder)
-        if format is DiffFormat.json:
+        if format is ReportFormat.json:
             from .render.json import comparison_to_dict, dumps
 
             text = dumps(comparison_to_dict(comparison))
-        elif format is DiffFormat.html:
+        elif format is ReportFormat.html:
             from .render.diff_html import comparison_to_html
 
             text = comparison_to_html(comparison)
@@ -285,8 +283,8 @@ def find(
             help="Also list reports of the same event (same_story) and related ones.",
         ),
     ] = False,
-    format: Annotated[FindFormat, typer.Option("--format", "-f", help="Output format.")] = (
-        FindFormat.text
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        OutputFormat.text
     ),
 ) -> None:
     """List every stored version of an article, best first, each with its relation."""
@@ -304,7 +302,7 @@ def find(
             else:
                 query = one_article(Path(str(article)), None, "find")
                 result = store.find(query, limit=limit, include=include)
-        if format is FindFormat.json:
+        if format is OutputFormat.json:
             from .render.json import dumps, find_to_dict
 
             sys.stdout.write(dumps(find_to_dict(result)))
@@ -324,13 +322,13 @@ def _parse_date(value: str | None) -> dt.date | None:
 
 
 def _write_stories(
-    stories: list[Any], format: StoriesFormat, output: Path | None, *, title: str
+    stories: list[Any], format: ReportFormat, output: Path | None, *, title: str
 ) -> None:
-    if format is StoriesFormat.json:
+    if format is ReportFormat.json:
         from .render.json import dumps, stories_to_dict
 
         text = dumps(stories_to_dict(stories))
-    elif format is StoriesFormat.html:
+    elif format is ReportFormat.html:
         from .render.stories_html import stories_to_html
 
         text = stories_to_html(stories, title=title)
@@ -370,7 +368,7 @@ def stories(
     rebuild: Annotated[
         bool, typer.Option("--rebuild", help="Re-link and re-cluster every article.")
     ] = False,
-    format: StoriesFormatOption = StoriesFormat.text,
+    format: StoriesFormatOption = ReportFormat.text,
     output: OutputOption = None,
 ) -> None:
     """Group the stored articles into stories: timeline, version graph, derivation tree.
@@ -414,7 +412,7 @@ def story(
         str, typer.Argument(help="A story id, or the id of any of its articles.", metavar="ID")
     ],
     db: DbOption = Path("storytrace.db"),
-    format: StoriesFormatOption = StoriesFormat.text,
+    format: StoriesFormatOption = ReportFormat.text,
     output: OutputOption = None,
 ) -> None:
     """Show one story: its timeline, version graph and derivation tree."""

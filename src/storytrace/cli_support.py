@@ -147,14 +147,14 @@ def read_options(input_format: InputFormatChoice | None, max_size: str, fetch: b
 
 
 class OutputFormat(StrEnum):
-    """Output formats of ``inspect``."""
+    """Output formats of ``inspect`` and ``find``."""
 
     text = "text"
     json = "json"
 
 
-class DiffFormat(StrEnum):
-    """Output formats of ``diff``."""
+class ReportFormat(StrEnum):
+    """Output formats of ``diff``, ``stories`` and ``story``: text, JSON or an HTML file."""
 
     text = "text"
     json = "json"
@@ -233,24 +233,7 @@ DbOption = Annotated[
 ]
 
 
-class FindFormat(StrEnum):
-    """Output formats of ``find``."""
-
-    text = "text"
-    json = "json"
-
-
-class StoriesFormat(StrEnum):
-    """Output formats of ``stories`` and ``story``."""
-
-    text = "text"
-    json = "json"
-    html = "html"
-
-
-StoriesFormatOption = Annotated[
-    StoriesFormat, typer.Option("--format", "-f", help="Output format.")
-]
+StoriesFormatOption = Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")]
 
 
 ColorOption = Annotated[
