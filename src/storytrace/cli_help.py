@@ -52,13 +52,15 @@ HELP: dict[str, str] = {
     ),
     "import": "Load the tables of a batch into a new store, for find, stories, story and serve.",
     "watch": (
-        "Read feeds, article URLs, files or folders again and again and keep every version "
-        "of each page: a changed text is stored as an update of the version before, chrome "
-        "churn is not. Polite: conditional requests, a delay per host, backoff, robots.txt."
+        "Keep every version of the pages of feeds, URLs, files and folders. Each pass reads "
+        "them again: a changed text is stored as an update of the version before, page "
+        "chrome churn is not. Polite: conditional requests, a delay per host, backoff, "
+        "robots.txt."
     ),
     "history": (
-        "Show every version of a watched page, oldest first, each with the typed changes "
-        "from the one before and whether the page declared them (else: a stealth edit)."
+        "Show every version of a watched page, oldest first. Each comes with the typed "
+        "changes from the one before and whether the page declared them (else: a stealth "
+        "edit)."
     ),
 }
 """One paragraph per command: the first sentence is its line in ``storytrace --help``."""
