@@ -157,6 +157,19 @@ class PageTables:
                 ).fetchone()
         return str(row[0]) if row else None
 
+    def versions_beside(self, rowid: int) -> dict[int, int]:
+        """Article row -> version order of every version of the page(s) the article
+        ``rowid`` is a version of (empty when it is none)."""
+        rows = self.db.execute(
+            "SELECT article, seq FROM page_versions WHERE canonical IN"
+            " (SELECT canonical FROM page_versions WHERE article = ?) ORDER BY seq",
+            (rowid,),
+        )
+        order: dict[int, int] = {}
+        for article, seq in rows:
+            order.setdefault(int(article), int(seq))
+        return order
+
     def updates_of(self, rowids: Sequence[int]) -> list[tuple[int, int]]:
         """(earlier, later) article rows of the updates whose later version is one of
         ``rowids`` (only forward links: a page reverted to an older text links back)."""
