@@ -37,10 +37,18 @@ class PassReport:
         )
 
     def line(self) -> str:
-        """One line: ``pass: 3 new version(s), 2 new page(s), 40 unchanged, ...``."""
+        """One line: ``pass: 3 new version(s), 2 new page(s), 40 unchanged, ... (12.0s,
+        85 pages/s; fetching 40%, cleaning 30%, analysis 20%, storing 10%)``."""
+        rate = self.pages / self.seconds if self.seconds else 0.0
+        shares = ", ".join(f"{stage} {share:.0%}" for stage, share in self.shares().items())
         return (
             f"pass: {self.new_versions:,} new version(s), {self.new_pages:,} new page(s), "
             f"{self.unchanged:,} unchanged, {self.not_modified:,} not modified (304), "
             f"{self.removed:,} removed, {self.failed:,} failed, {self.deferred:,} deferred "
-            f"({self.seconds:.1f}s)"
+            f"({self.seconds:.1f}s, {rate:,.0f} pages/s; {shares})"
         )
+
+    def shares(self) -> dict[str, float]:
+        """The share of the pass's time in each stage (the rest: bookkeeping)."""
+        total = self.seconds or 1.0
+        return {stage: self.stage_seconds.get(stage, 0.0) / total for stage in STAGES}
