@@ -26,6 +26,7 @@ class Route:
     last_modified: str | None = None
     location: str | None = None
     delay: float = 0.0
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -54,7 +55,7 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
                 return self._answer(404, b"not found", {})
             if route.delay:
                 time.sleep(route.delay)
-            headers: dict[str, str] = {"Content-Type": route.content_type}
+            headers: dict[str, str] = {"Content-Type": route.content_type, **route.headers}
             if route.location is not None:
                 headers["Location"] = route.location
                 return self._answer(route.status, b"", headers)

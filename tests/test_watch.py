@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -242,3 +244,41 @@ def test_tracking_parameters_fold_into_one_page(site: Site, tmp_path: Path) -> N
     db = tmp_path / "watch.db"
     report, _ = watch_once(db, [site.url("/a?utm_source=news&fbclid=x1"), site.url("/a#top")])
     assert (report.new_pages, report.unchanged) == (1, 1)
+
+
+def test_429_retry_after_is_honoured_and_a_long_one_defers_the_host(
+    site: Site, tmp_path: Path
+) -> None:
+    first, second = ecb_stories(2)
+    site.routes["/busy"] = Route(status=429, headers={"Retry-After": "1"})
+    site.routes["/next"] = Route(page(first))
+    start = time.monotonic()
+    report, errors = watch_once(tmp_path / "a.db", [site.url("/busy"), site.url("/next")])
+    assert time.monotonic() - start >= 1.0  # waited the Retry-After before /next
+    assert [e.source for e in errors] == [site.url("/busy")] and "HTTP 429" in str(errors[0])
+    assert report.new_pages == 1
+
+    site.routes["/busy"] = Route(status=503, headers={"Retry-After": "3600"})
+    site.routes["/later"] = Route(page(second))
+    report, errors = watch_once(tmp_path / "b.db", [site.url("/busy"), site.url("/later")])
+    assert len(errors) == 2 and "back off" in str(errors[1])
+    assert report.deferred == 1
+    assert site.statuses("/later") == {}  # never asked while the host backs off
+
+
+def test_a_local_folder_is_read_again_only_when_a_file_changes(tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    seed = seed_story()
+    path = folder / "story.txt"
+    path.write_text(seed.title + "\n\n" + "\n\n".join(seed.paragraphs), encoding="utf-8")
+    db = tmp_path / "watch.db"
+    first, _ = watch_once(db, [str(folder)])
+    again, _ = watch_once(db, [str(folder)])
+    changed, *_ = edited(seed)
+    path.write_text(changed.title + "\n\n" + "\n\n".join(changed.paragraphs), encoding="utf-8")
+    os.utime(path, ns=(time.time_ns(), time.time_ns() + 10**9))
+    last, errors = watch_once(db, [str(folder)])
+    assert (first.new_pages, again.not_modified, last.new_versions, errors) == (1, 1, 1, [])
+    missing, errors = watch_once(db, [str(tmp_path / "nowhere")])
+    assert len(errors) == 1 and "no such file or folder" in str(errors[0])
