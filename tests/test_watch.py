@@ -255,13 +255,15 @@ def test_429_retry_after_is_honoured_and_a_long_one_defers_the_host(
     start = time.monotonic()
     report, errors = watch_once(tmp_path / "a.db", [site.url("/busy"), site.url("/next")])
     assert time.monotonic() - start >= 1.0  # waited the Retry-After before /next
-    assert [e.source for e in errors] == [site.url("/busy")] and "HTTP 429" in str(errors[0])
+    assert [e.source for e in errors] == [site.url("/busy")]
+    assert "HTTP 429" in str(errors[0])
     assert report.new_pages == 1
 
     site.routes["/busy"] = Route(status=503, headers={"Retry-After": "3600"})
     site.routes["/later"] = Route(page(second))
     report, errors = watch_once(tmp_path / "b.db", [site.url("/busy"), site.url("/later")])
-    assert len(errors) == 2 and "back off" in str(errors[1])
+    assert len(errors) == 2
+    assert "back off" in str(errors[1])
     assert report.deferred == 1
     assert site.statuses("/later") == {}  # never asked while the host backs off
 
@@ -280,5 +282,6 @@ def test_a_local_folder_is_read_again_only_when_a_file_changes(tmp_path: Path) -
     os.utime(path, ns=(time.time_ns(), time.time_ns() + 10**9))
     last, errors = watch_once(db, [str(folder)])
     assert (first.new_pages, again.not_modified, last.new_versions, errors) == (1, 1, 1, [])
-    missing, errors = watch_once(db, [str(tmp_path / "nowhere")])
-    assert len(errors) == 1 and "no such file or folder" in str(errors[0])
+    _missing, errors = watch_once(db, [str(tmp_path / "nowhere")])
+    assert len(errors) == 1
+    assert "no such file or folder" in str(errors[0])
