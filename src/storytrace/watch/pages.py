@@ -70,7 +70,9 @@ class PageWork:
             self.report.unchanged += 1
 
     def save(self, page: PageRow) -> None:
-        with self.repo.writer_lock(), self.repo.transaction():
+        """Write a URL's fetch state. No writer lock: the lock guards writes that touch
+        the vector index file with the database, and SQLite serialises the rest."""
+        with self.repo.transaction():
             self.repo.pages.save_page(page)
 
 

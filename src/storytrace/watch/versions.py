@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..comparison import compare
+from ..errors import InputError
 from ..keys import Keyer, store_key
 from ..model import Article, Comparison
 from ..store.db import now
@@ -56,7 +57,10 @@ def record(
     if latest is not None:
         before = repo.articles_by_rowid([latest.article]).get(latest.article)
         if before is not None:
-            summary = summarize(compare_versions(repo, before, article))
+            try:
+                summary = summarize(compare_versions(repo, before, article))
+            except InputError:  # too large to compare: still a version, its summary unknown
+                summary = None
     row = repo.rowid_of(store_key(article))
     version = VersionRow(
         seq=0,
