@@ -88,7 +88,7 @@ def fetch_source(work: PageWork, url: str) -> tuple[list[str], list[InputError]]
     Raises:
         InputError: the URL failed (the page row says so and when to retry).
     """
-    got = _fetch(work, url, url, conditional=True)
+    got = _fetch(work, url, url)
     if got is None:  # 304, deferred
         page = work.repo.pages.page(url)
         return (page.links.splitlines() if page and page.links else []), []
@@ -107,14 +107,14 @@ def fetch_source(work: PageWork, url: str) -> tuple[list[str], list[InputError]]
 
 def fetch_page(work: PageWork, url: str, source: str) -> None:
     """Fetch an article page and record it (see ``fetch_source``)."""
-    got = _fetch(work, url, source, conditional=True)
+    got = _fetch(work, url, source)
     if got is not None:
         body, final, charset, headers = got
         _page(work, url, source, body, final, charset, headers)
 
 
 def _fetch(
-    work: PageWork, url: str, source: str, *, conditional: bool
+    work: PageWork, url: str, source: str
 ) -> tuple[bytes, str, str | None, dict[str, str]] | None:
     """The body of a changed page; None for a 304 or a deferred page.
 
@@ -130,8 +130,8 @@ def _fetch(
             got = work.fetcher.get(
                 url,
                 source=url,
-                etag=old.etag if old and conditional else None,
-                last_modified=old.last_modified if old and conditional else None,
+                etag=old.etag if old else None,
+                last_modified=old.last_modified if old else None,
             )
     except Deferred:
         work.report.deferred += 1
