@@ -82,9 +82,13 @@ def edited(story: Story) -> tuple[Story, str, str, str]:
 def page(
     story: Story, *, updated: str = "5 minutes ago", shares: int = 120, related: int = 0
 ) -> bytes:
+    """The story as a news page with chrome around it and, as many sites print it, a
+    chrome line inside the article too (extraction keeps that one)."""
     titles = ["Markets close higher", "Weather warning issued", "Election results due"]
+    chrome = f"Updated {updated}. {shares} shares."
+    paragraphs = [*story.paragraphs[:2], chrome, *story.paragraphs[2:]]
     return news_page(
-        story.title, story.paragraphs, updated=updated, shares=shares, related=titles[related:]
+        story.title, paragraphs, updated=updated, shares=shares, related=titles[related:]
     )
 
 
@@ -157,6 +161,10 @@ def test_a_changed_number_and_a_dropped_hedge_make_one_version_churn_none(
         assert summary.stealth_edit  # no correction notice on the page
         for path in ("/news/steady", "/news/churn"):
             assert len(page_history(store.repository, site.url(path)).versions) == 1
+        # the chrome line was stored with the text: only the fingerprint leaves it out
+        kept = page_history(store.repository, site.url("/news/churn")).versions[0].article
+        assert "5 minutes ago" in kept.body
+        assert "120 shares" in kept.body
 
 
 def test_a_declared_correction_is_no_stealth_edit(site: Site, tmp_path: Path) -> None:
@@ -285,3 +293,19 @@ def test_a_local_folder_is_read_again_only_when_a_file_changes(tmp_path: Path) -
     _missing, errors = watch_once(db, [str(tmp_path / "nowhere")])
     assert len(errors) == 1
     assert "no such file or folder" in str(errors[0])
+
+
+def test_a_declared_canonical_url_on_the_same_site_folds_two_addresses(
+    site: Site, tmp_path: Path
+) -> None:
+    story = ecb_stories(1)[0]
+    link = f'<link rel="canonical" href="{site.url("/news/story")}">'.encode()
+    body = page(story).replace(b"</head>", link + b"</head>")
+    site.routes["/news/story"] = Route(body)
+    site.routes["/amp/story"] = Route(body)
+    db = tmp_path / "watch.db"
+    report, errors = watch_once(db, [site.url("/amp/story"), site.url("/news/story")])
+    assert (report.new_pages, report.unchanged, errors) == (1, 1, [])
+    with Store(db) as store:
+        found = page_history(store.repository, site.url("/amp/story"))
+    assert found.canonical == site.url("/news/story")
