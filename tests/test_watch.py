@@ -309,3 +309,17 @@ def test_a_declared_canonical_url_on_the_same_site_folds_two_addresses(
     with Store(db) as store:
         found = page_history(store.repository, site.url("/amp/story"))
     assert found.canonical == site.url("/news/story")
+
+
+def test_an_unreadable_robots_txt_defers_the_host_after_one_request(
+    site: Site, tmp_path: Path
+) -> None:
+    first, second = ecb_stories(2)
+    site.routes["/robots.txt"] = Route(status=500)
+    site.routes["/a"] = Route(page(first))
+    site.routes["/b"] = Route(page(second))
+    report, errors = watch_once(tmp_path / "watch.db", [site.url("/a"), site.url("/b")])
+    assert (report.new_pages, report.deferred) == (0, 2)
+    assert [str(e).count("robots.txt") for e in errors] == [1, 1]
+    assert site.statuses("/robots.txt") == {500: 1}
+    assert site.statuses("/a") == site.statuses("/b") == {}

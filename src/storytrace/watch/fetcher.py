@@ -37,6 +37,10 @@ WATCH_USER_AGENT = USER_AGENT.replace("storytrace", "storytrace-watch", 1)
 ROBOTS_MAX_BYTES = 512 * 1024
 """Google reads the first 500 KiB of a robots.txt; so do we."""
 
+ROBOTS_RETRY = 600.0
+"""Seconds before a robots.txt that could not be read is asked for again; the host's
+pages are deferred meanwhile (not one failed robots.txt request per page)."""
+
 LONG_WAIT = 60.0
 """A host backing off for longer than this is skipped for the pass, not waited for."""
 
@@ -60,7 +64,8 @@ class _Host:
     next_time: float = 0.0
     failures: int = 0
     robots: urllib.robotparser.RobotFileParser | None = None
-    robots_checked: bool = False
+    robots_retry: float = 0.0
+    """When to try a robots.txt that could not be read again (until then: Deferred)."""
 
 
 class Deferred(InputError):
@@ -143,9 +148,10 @@ class PoliteFetcher:
         host.next_time = self.clock() + wait
 
     def _check_robots(self, url: str, origin: str, host: _Host, source: str) -> None:
-        if not host.robots_checked:
+        if host.robots is None and self.clock() >= host.robots_retry:
             host.robots = self._robots(origin, host, source)
-            host.robots_checked = host.robots is not None
+            if host.robots is None:
+                host.robots_retry = self.clock() + ROBOTS_RETRY
         if host.robots is None:
             raise Deferred(source, f"could not read {origin}/robots.txt; retrying later")
         if not host.robots.can_fetch(self.policy.user_agent, url):
