@@ -240,3 +240,34 @@ def test_untitled_articles_show_their_first_sentence(sample_store: Store) -> Non
     )
     assert result.exit_code == 0, result.output
     assert "Bettie Page, the raven-haired pin-up" in result.stdout
+
+
+def test_stories_show_p_same_event_with_its_meaning(sample_store: Store, tmp_path: Path) -> None:
+    """Every verified pair keeps ``relation.story_similarity``: 1.0 for a version, a graded
+    P(same event) otherwise; each article shows its closest member's, in every format."""
+    stories = sample_store.stories(update=False)
+    edges = [e for s in stories for e in s.edges]
+    assert edges
+    for e in edges:
+        assert e.story_similarity is not None
+        assert 0.0 <= e.story_similarity <= 1.0
+        if e.relation in ("duplicate", "light_edit", "rewrite", "translation"):
+            assert e.story_similarity == 1.0
+    assert any(e.story_similarity < 1.0 for e in edges)  # the same-event reports, graded
+    for story in stories:
+        for article in story.articles:
+            mine = [e.story_similarity for e in story.edges if article.id in (e.a, e.b)]
+            assert article.story_similarity == (max(mine) if mine else None)  # type: ignore[type-var]
+    db = str(sample_store.path)
+    runner = CliRunner()
+    data = json.loads(runner.invoke(app, ["stories", "--db", db, "-f", "json"]).stdout)
+    shown = [e["story_similarity"] for s in data["stories"] for e in s["edges"]]
+    assert sorted(shown) == sorted(round(e.story_similarity or 0.0, 4) for e in edges)
+    text = runner.invoke(app, ["stories", "--db", db], env={"COLUMNS": "200"}).stdout
+    assert "P(same event) 1.00" in text
+    assert "P(same event): how likely" in text
+    page = tmp_path / "stories.html"
+    runner.invoke(app, ["stories", "--db", db, "-f", "html", "-o", str(page)])
+    html = page.read_text(encoding="utf-8")
+    assert '<th scope="col" title="how likely the two report the same event' in html
+    assert "P(same event): how likely the two report the same event" in html
