@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import sqlite3
 from collections import Counter
 from pathlib import Path
 
@@ -271,3 +273,22 @@ def test_stories_show_p_same_event_with_its_meaning(sample_store: Store, tmp_pat
     html = page.read_text(encoding="utf-8")
     assert '<th scope="col" title="how likely the two report the same event' in html
     assert "P(same event): how likely the two report the same event" in html
+
+
+def test_pairs_verified_before_the_column_show_unknown(tmp_path: Path) -> None:
+    """A store verified before migration 003 (or imported from a batch) has no
+    story_similarity: null in JSON, nothing invented in the text."""
+    db = tmp_path / "old.db"
+    with Store(db, options=LEXICAL) as store:
+        store.add([SEED])
+        store.update_stories()
+    with contextlib.closing(sqlite3.connect(db)) as con, con:
+        con.execute("UPDATE story_edges SET story_similarity = NULL")
+    runner = CliRunner()
+    data = json.loads(runner.invoke(app, ["stories", "--db", str(db), "-f", "json"]).stdout)
+    (story,) = data["stories"]
+    assert [e["story_similarity"] for e in story["edges"]] == [None]
+    assert all(a["story_similarity"] is None for a in story["articles"])
+    text = runner.invoke(app, ["stories", "--db", str(db)], env={"COLUMNS": "200"}).stdout
+    assert "rewrite" in text
+    assert "P(same event)" not in text
