@@ -3,8 +3,9 @@
 Two decisions are measured. ``same_statement`` (what ``diff`` reports on every aligned
 unit with both sides, ``models/same_statement-*.json``): a logistic model over
 ``statement.STATEMENT_FEATURES`` and hinges of the graded ones at their training quantiles,
-whose first feature (the similarity model's logit) is refitted inside each fold. And the older one, which calls two sentences a paraphrase when ``diff``
-would align them as identical or reworded: the texts are identical, or the similarity
+whose first feature (the similarity model's logit) is refitted inside each fold. And the
+older one, which calls two sentences a paraphrase when ``diff`` would align them as
+identical or reworded: the texts are identical, or the similarity
 model says "same statement" (p > 0.5) and no typed fact change (number, date, name,
 quote, hedge, attribution, framing, claim) separates them. This script measures both
 with k-fold cross-validation on MSRP train, next to the plain cosine-threshold baseline.
