@@ -53,8 +53,6 @@ STATEMENT_FEATURES: tuple[str, ...] = (
     "lcs_min",
     "lcs_max",
     "edit",
-    "char3",
-    "char5",
     "unsaid_max",
     "unsaid_min",
     "word_gap",
@@ -70,11 +68,10 @@ replaced, one replaced by a distant one, a number on one side only, date, name, 
 of substance, hedge or modal, any other); then the surface measures of the paraphrase
 literature over the stemmed words: the share of each side's 1- to 4-grams found in the
 other (smaller and larger, BLEU's precisions both ways), the longest common subsequence
-over the shorter and the longer side, the normalised word edit distance, the Dice of
-character 3- and 5-grams, log(1 + content stems said by one side only) for the side that
-says more and the one that says less, the word-count gap (tens of words), whether the
-words with digits differ and whether one side's are a proper subset of the other's, and
-the Jaccard of the casefolded words."""
+over the shorter and the longer side, the normalised word edit distance, log(1 + content
+stems said by one side only) for the side that says more and the one that says less, the
+word-count gap (tens of words), whether the words with digits differ and whether one
+side's are a proper subset of the other's, and the Jaccard of the casefolded words."""
 
 FLAGS: frozenset[str] = frozenset(
     (
@@ -91,7 +88,6 @@ FAR = 0.2
 statement whatever else the two sides share (``same_statement`` is then False)."""
 
 _DIGIT = re.compile(r"\d")
-_SPACE = re.compile(r"\s+")
 
 
 def statement_features(
@@ -127,10 +123,10 @@ def statement_features(
         float("hedge" in types or modal),
         float(bool(types - {"number", "date", "name", "claim", "quote", "hedge"})),
     ]
-    return np.array(base + _surface(text_a, text_b, wa, wb, code))
+    return np.array(base + _surface(wa, wb, code))
 
 
-def _surface(text_a: str, text_b: str, wa: list[str], wb: list[str], lang: str) -> list[float]:
+def _surface(wa: list[str], wb: list[str], lang: str) -> list[float]:
     """The surface measures of ``STATEMENT_FEATURES`` (from ``ngram1_min`` on)."""
     fa, fb = [w.casefold() for w in wa], [w.casefold() for w in wb]
     xa, xb = [stem(w, lang) for w in fa], [stem(w, lang) for w in fb]
@@ -142,14 +138,13 @@ def _surface(text_a: str, text_b: str, wa: list[str], wb: list[str], lang: str) 
     lcs = LCSseq.similarity(xa, xb)
     out += [lcs / max(min(len(xa), len(xb)), 1), lcs / max(len(xa), len(xb), 1)]
     out.append(Levenshtein.normalized_distance(xa, xb))
-    out += [_char_dice(text_a, text_b, 3), _char_dice(text_a, text_b, 5)]
     stop = stopwords()
     ua = {s for w, s in zip(fa, xa, strict=True) if w not in stop}
     ub = {s for w, s in zip(fb, xb, strict=True) if w not in stop}
     unsaid = (math.log1p(len(ua - ub)), math.log1p(len(ub - ua)))
     out += [max(unsaid), min(unsaid), abs(len(fa) - len(fb)) / 10]
-    na = {w for w in fa if _DIGIT.search(w)}
-    nb = {w for w in fb if _DIGIT.search(w)}
+    na = {w for w in fa if not w.isalpha() and _DIGIT.search(w)}
+    nb = {w for w in fb if not w.isalpha() and _DIGIT.search(w)}
     out += [float(na != nb), float(bool(na) and bool(nb) and na != nb and (na < nb or nb < na))]
     set_a, set_b = set(fa), set(fb)
     out.append(len(set_a & set_b) / len(set_a | set_b) if set_a | set_b else 1.0)
@@ -165,16 +160,6 @@ def _precision(x: list[tuple[str, ...]], y: list[tuple[str, ...]]) -> float:
     if not x:
         return 1.0
     return sum(map(set(y).__contains__, x)) / len(x)
-
-
-def _char_dice(a: str, b: str, n: int) -> float:
-    ga, gb = _char_grams(a, n), _char_grams(b, n)
-    return 2 * len(ga & gb) / (len(ga) + len(gb)) if ga or gb else 1.0
-
-
-def _char_grams(text: str, n: int) -> set[str]:
-    text = _SPACE.sub(" ", text.casefold())
-    return {text[i : i + n] for i in range(len(text) - n + 1)}
 
 
 def _value(text: str) -> float | None:
