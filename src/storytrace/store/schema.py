@@ -119,9 +119,16 @@ def _m002_stories(db: sqlite3.Connection) -> None:
     )
 
 
+def _m003_story_similarity(db: sqlite3.Connection) -> None:
+    """Each verified pair's ``relation.story_similarity`` (P(same event)), which the
+    stories output shows; NULL for pairs verified before (or imported without it)."""
+    db.execute("ALTER TABLE story_edges ADD COLUMN story_similarity REAL")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     ("001_initial", _m001_initial),
     ("002_stories", _m002_stories),
+    ("003_story_similarity", _m003_story_similarity),
 )
 """Every migration, in order; never edit or reorder one that has shipped."""
 
