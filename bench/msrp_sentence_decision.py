@@ -1,10 +1,11 @@
 """The sentence decision on MSRP train, by cross-validation; fits ``models/similarity-*.json``.
 
 Two decisions are measured. ``same_statement`` (what ``diff`` reports on every aligned
-unit with both sides, ``models/same_statement.json``): a logistic model over
-``diff.STATEMENT_FEATURES``, whose first feature (the similarity model's logit) is refitted
-inside each fold. And the older one, which calls two sentences a paraphrase when ``diff``
-would align them as identical or reworded: the texts are identical, or the similarity
+unit with both sides, ``models/same_statement-*.json``): a logistic model over
+``statement.STATEMENT_FEATURES`` and hinges of the graded ones at their training quantiles,
+whose first feature (the similarity model's logit) is refitted inside each fold. And the
+older one, which calls two sentences a paraphrase when ``diff`` would align them as
+identical or reworded: the texts are identical, or the similarity
 model says "same statement" (p > 0.5) and no typed fact change (number, date, name,
 quote, hedge, attribution, framing, claim) separates them. This script measures both
 with k-fold cross-validation on MSRP train, next to the plain cosine-threshold baseline.
@@ -35,13 +36,26 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import datasets
 from storytrace import errors, from_text
 from storytrace.changes import fact_changes
-from storytrace.diff import STATEMENT_FEATURES, normalise_text, statement_features
+from storytrace.diff import normalise_text
 from storytrace.encode import get_encoder
 from storytrace.logistic import LogisticModel, Provenance, sha256_files
 from storytrace.similarity import FEATURES, UnitSimilarity, similarity_model
+from storytrace.statement import (
+    FLAGS,
+    STATEMENT_FEATURES,
+    hinge_name,
+    model_matrix,
+    statement_features,
+)
 
 MODEL_DIR = Path(__file__).resolve().parents[1] / "src/storytrace/models"
 """Where ``--write`` puts the fitted models (``storytrace.logistic.load`` reads them)."""
+
+HINGE_QUANTILES = (0.2, 0.4, 0.6, 0.8)
+"""Where ``same_statement`` places the knots of each graded feature (training quantiles)."""
+
+STATEMENT_L2 = 10.0
+"""The ridge of the ``same_statement`` fit (1, 3, 10, 30 tried: 10 best with hinges)."""
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-2) -> np.ndarray:
@@ -201,15 +215,36 @@ def _with_logit(d: dict[str, np.ndarray], idx: np.ndarray, w_sim: np.ndarray) ->
     return x
 
 
-def fit_statement(d: dict[str, np.ndarray], idx: np.ndarray, w_sim: np.ndarray) -> np.ndarray:
-    """``same_statement``: a logistic model over ``STATEMENT_FEATURES``, threshold 0.5."""
-    return fit_logistic(_with_logit(d, idx, w_sim), d["y"][idx], l2=1.0)
+def statement_names(rows: np.ndarray) -> list[str]:
+    """Every statement feature, then hinges of the graded ones at their quantiles in
+    ``rows`` (the training rows): the columns of the ``same_statement`` model."""
+    names = list(STATEMENT_FEATURES)
+    for k, name in enumerate(STATEMENT_FEATURES):
+        if name in FLAGS:
+            continue
+        knots = np.unique(np.round(np.quantile(rows[:, k], HINGE_QUANTILES), 4))
+        names += [hinge_name(name, float(q)) for q in knots]
+    return names
+
+
+def fit_statement(
+    d: dict[str, np.ndarray], idx: np.ndarray, w_sim: np.ndarray
+) -> tuple[list[str], np.ndarray]:
+    """``same_statement``: a logistic model over the statement features and their hinges
+    (knots from ``idx``), threshold 0.5; returns the column names and [bias, w...]."""
+    rows = _with_logit(d, idx, w_sim)
+    names = statement_names(rows)
+    return names, fit_logistic(model_matrix(names, rows), d["y"][idx], l2=STATEMENT_L2)
 
 
 def statement_logits(
-    d: dict[str, np.ndarray], idx: np.ndarray, w_sim: np.ndarray, w: np.ndarray
+    d: dict[str, np.ndarray],
+    idx: np.ndarray,
+    w_sim: np.ndarray,
+    fitted: tuple[list[str], np.ndarray],
 ) -> np.ndarray:
-    return np.asarray(w[0] + _with_logit(d, idx, w_sim) @ w[1:])
+    names, w = fitted
+    return np.asarray(w[0] + model_matrix(names, _with_logit(d, idx, w_sim)) @ w[1:])
 
 
 def fit_decision(d: dict[str, np.ndarray], idx: np.ndarray) -> tuple[np.ndarray, float]:
@@ -286,18 +321,20 @@ def write_statement(
     name = get_encoder(encoder_name).name
     model = similarity_model(name)
     w_sim = np.r_[model.bias, np.asarray(model.weights)]
-    w = fit_statement(d, everything, w_sim)
+    names, w = fit_statement(d, everything, w_sim)
     for target in [name] + (["generic"] if name == "use" else []):
         write_model(
             f"same_statement-{target}",
-            STATEMENT_FEATURES,
+            names,
             w,
             digits=4,
             data=f"MSRP train (msr_paraphrase_train.txt), {len(d['y'])} sentence pairs",
             files=[datasets.SHARED_DATA / datasets.MSRP_TRAIN],
             metric=f"accuracy of same_statement (decision at 0.5), {folds}-fold CV on MSRP train",
             value=accuracy,
-            notes="Logistic regression, L2 1.0; the first feature is the logit of the "
+            notes=f"Logistic regression, L2 {STATEMENT_L2}, over the statement features and "
+            "hinges max(0, feature - knot) of the graded ones at their quantiles "
+            f"{', '.join(map(str, HINGE_QUANTILES))}; the first feature is the logit of the "
             f"encoder's similarity model. Fitted with the {name} encoder"
             + ("; 'generic' (encoders never fitted) copies it." if target == "generic" else "."),
         )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import sqlite3
 from collections import Counter
 from pathlib import Path
 
@@ -240,3 +242,53 @@ def test_untitled_articles_show_their_first_sentence(sample_store: Store) -> Non
     )
     assert result.exit_code == 0, result.output
     assert "Bettie Page, the raven-haired pin-up" in result.stdout
+
+
+def test_stories_show_p_same_event_with_its_meaning(sample_store: Store, tmp_path: Path) -> None:
+    """Every verified pair keeps ``relation.story_similarity``: 1.0 for a version, a graded
+    P(same event) otherwise; each article shows its closest member's, in every format."""
+    stories = sample_store.stories(update=False)
+    edges = [e for s in stories for e in s.edges]
+    assert edges
+    for e in edges:
+        assert e.story_similarity is not None
+        assert 0.0 <= e.story_similarity <= 1.0
+        if e.relation in ("duplicate", "light_edit", "rewrite", "translation"):
+            assert e.story_similarity == 1.0
+    assert any(e.story_similarity < 1.0 for e in edges)  # the same-event reports, graded
+    for story in stories:
+        for article in story.articles:
+            mine = [e.story_similarity for e in story.edges if article.id in (e.a, e.b)]
+            assert article.story_similarity == (max(mine) if mine else None)  # type: ignore[type-var]
+    db = str(sample_store.path)
+    runner = CliRunner()
+    data = json.loads(runner.invoke(app, ["stories", "--db", db, "-f", "json"]).stdout)
+    shown = [e["story_similarity"] for s in data["stories"] for e in s["edges"]]
+    assert sorted(shown) == sorted(round(e.story_similarity or 0.0, 4) for e in edges)
+    text = runner.invoke(app, ["stories", "--db", db], env={"COLUMNS": "200"}).stdout
+    assert "P(same event) 1.00" in text
+    assert "P(same event): how likely" in text
+    page = tmp_path / "stories.html"
+    runner.invoke(app, ["stories", "--db", db, "-f", "html", "-o", str(page)])
+    html = page.read_text(encoding="utf-8")
+    assert '<th scope="col" title="how likely the two report the same event' in html
+    assert "P(same event): how likely the two report the same event" in html
+
+
+def test_pairs_verified_before_the_column_show_unknown(tmp_path: Path) -> None:
+    """A store verified before migration 003 (or imported from a batch) has no
+    story_similarity: null in JSON, nothing invented in the text."""
+    db = tmp_path / "old.db"
+    with Store(db, options=LEXICAL) as store:
+        store.add([SEED])
+        store.update_stories()
+    with contextlib.closing(sqlite3.connect(db)) as con, con:
+        con.execute("UPDATE story_edges SET story_similarity = NULL")
+    runner = CliRunner()
+    data = json.loads(runner.invoke(app, ["stories", "--db", str(db), "-f", "json"]).stdout)
+    (story,) = data["stories"]
+    assert [e["story_similarity"] for e in story["edges"]] == [None]
+    assert all(a["story_similarity"] is None for a in story["articles"])
+    text = runner.invoke(app, ["stories", "--db", str(db)], env={"COLUMNS": "200"}).stdout
+    assert "rewrite" in text
+    assert "P(same event)" not in text

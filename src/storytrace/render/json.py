@@ -182,6 +182,7 @@ def story_edge_to_dict(edge: StoryEdge) -> dict[str, Any]:
         "score": round(edge.score, 4),
         "direction": edge.direction,
         "confidence": round(edge.confidence, 4),
+        "story_similarity": _rounded(edge.story_similarity),
     }
 
 
@@ -197,7 +198,13 @@ def story_article_to_dict(article: StoryArticle) -> dict[str, Any]:
         "parent": article.parent,
         "relation": article.relation,
         "confidence": round(article.confidence, 4),
+        "story_similarity": _rounded(article.story_similarity),
     }
+
+
+def _rounded(value: float | None) -> float | None:
+    """``value`` to 4 digits; None stays None (JSON null: not known)."""
+    return None if value is None else round(value, 4)
 
 
 def story_to_dict(story: Story) -> dict[str, Any]:

@@ -14,16 +14,25 @@ from .stories_view import tree_rows
 TREE_INDENT = 4
 """Columns each level of the tree takes (rich's guides)."""
 
+SIMILARITY_NOTE = (
+    "P(same event): how likely the article reports the same event as its closest verified "
+    "member (1.00 for a version of the same report)."
+)
+"""What the number on each article's line means, printed after the stories."""
+
 
 def _label(article: StoryArticle, room: int) -> Text:
-    """``relation of parent · id date · outlet · lang  title``, the title shortened at a
-    word to what is left of ``room`` columns (the id and date are never cut)."""
+    """``relation of parent · id date · outlet · lang · P(same event)  title``, the title
+    shortened at a word to what is left of ``room`` columns (the id and date are never
+    cut)."""
     label = Text()
     if article.relation:
         label.append(relation_name(article.relation), style="yellow")
         label.append(" of parent · ")
     label.append(article.id, style="bold")
     details = [date_text(article.published), article.outlet, article.lang]
+    if article.story_similarity is not None:
+        details.append(f"P(same event) {article.story_similarity:.2f}")
     label.append(" " + " · ".join(d for d in details if d))
     left = room - len(label.plain) - 2
     if left >= 12:
@@ -35,8 +44,9 @@ def _label(article: StoryArticle, room: int) -> Text:
     return label
 
 
-def print_story(console: Console, story: Story) -> None:
-    """The story's header, then its derivation tree (roots: likely origins or unknown)."""
+def print_story(console: Console, story: Story, *, note: bool = True) -> None:
+    """The story's header, then its derivation tree (roots: likely origins or unknown),
+    then what P(same event) means (``note``)."""
     langs = ", ".join(story.languages) or UNKNOWN
     outlets = len(story.outlets)
     header = Text()
@@ -56,6 +66,8 @@ def print_story(console: Console, story: Story) -> None:
         node = stack[-1][1].add(_label(row.article, room))
         stack.append((row.depth, node))
     console.print(tree)
+    if note and any(a.story_similarity is not None for a in story.articles):
+        console.print(f"[dim]{SIMILARITY_NOTE}[/]")
 
 
 def print_stories(console: Console, stories: list[Story]) -> None:
@@ -64,6 +76,8 @@ def print_stories(console: Console, stories: list[Story]) -> None:
         console.print("no stories (add articles first)")
         return
     for story in stories:
-        print_story(console, story)
+        print_story(console, story, note=False)
         console.print()
     console.print(f"[dim]{len(stories)} story(ies)[/]")
+    if any(a.story_similarity is not None for s in stories for a in s.articles):
+        console.print(f"[dim]{SIMILARITY_NOTE}[/]")

@@ -68,6 +68,8 @@ class Link:
     score: float
     direction: str
     href: str
+    story_similarity: float | None = None
+    """P(same event) (``StoryEdge.story_similarity``); None when not known."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +138,7 @@ def layout(story: Story) -> StoryGraph:
         edges.append(_edge(by_id[parent], by_id[node_id], position, links))
 
     others = tuple(
-        Link(e.a, e.b, e.relation, e.score, e.direction, compare_href(e.a, e.b))
+        Link(e.a, e.b, e.relation, e.score, e.direction, compare_href(e.a, e.b), e.story_similarity)
         for e in story.edges
         if frozenset((e.a, e.b)) not in tree_pairs and e.a in by_id and e.b in by_id
     )

@@ -121,7 +121,13 @@ def _m002_stories(db: sqlite3.Connection) -> None:
     )
 
 
-def _m003_pages(db: sqlite3.Connection) -> None:
+def _m003_story_similarity(db: sqlite3.Connection) -> None:
+    """Each verified pair's ``relation.story_similarity`` (P(same event)), which the
+    stories output shows; NULL for pairs verified before (or imported without it)."""
+    db.execute("ALTER TABLE story_edges ADD COLUMN story_similarity REAL")
+
+
+def _m004_pages(db: sqlite3.Connection) -> None:
     """Watched pages (``storytrace watch``): each URL's fetch state, and the versions of
     each page (by canonical URL), each an article linked to the version before it."""
     _run_script(
@@ -149,7 +155,8 @@ def _m003_pages(db: sqlite3.Connection) -> None:
 MIGRATIONS: tuple[Migration, ...] = (
     ("001_initial", _m001_initial),
     ("002_stories", _m002_stories),
-    ("003_pages", _m003_pages),
+    ("003_story_similarity", _m003_story_similarity),
+    ("004_pages", _m004_pages),
 )
 """Every migration, in order; never edit or reorder one that has shipped."""
 

@@ -104,6 +104,14 @@ class StoryTables:
             edges,
         )
 
+    def write_story_similarities(self, rows: Iterable[tuple[int, int, float]]) -> None:
+        """``relation.story_similarity`` of verified pairs ``(a, b, p)`` already written by
+        ``write_edges`` (in the caller's transaction)."""
+        self.db.executemany(
+            "UPDATE story_edges SET story_similarity = ? WHERE a = ? AND b = ?",
+            [(p, a, b) for a, b, p in rows],
+        )
+
     def graph(self) -> TableGraph:
         """The links and members as ``cluster.StoryGraph`` (use in a transaction)."""
         return TableGraph(self.db)
@@ -140,6 +148,16 @@ class StoryTables:
         select = "SELECT a, b, relation, score, direction, confidence FROM story_edges"
         for row in rows_among(self.db, select, members):
             yield (int(row[0]), int(row[1]), row[2], float(row[3]), row[4], float(row[5]))
+
+    def story_similarities_among(self, members: list[int]) -> dict[tuple[int, int], float]:
+        """``relation.story_similarity`` of the verified pairs among ``members`` that have
+        one (pairs verified before migration 003, or imported from a batch, have none)."""
+        select = "SELECT a, b, story_similarity FROM story_edges"
+        return {
+            (int(a), int(b)): float(p)
+            for a, b, p in rows_among(self.db, select, members)
+            if p is not None
+        }
 
     def assignments(self) -> dict[str, str]:
         """Article id -> the id of its story's first article, for every article in a

@@ -46,8 +46,9 @@ def load_story(repo: Repository, story: int) -> Story:
         for m in members
     ]
     ids = {m: meta[m]["id"] for m in members}
+    similarity = repo.stories.story_similarities_among(members)
     edges = [
-        StoryEdge(ids[a], ids[b], relation, score, direction, confidence)
+        StoryEdge(ids[a], ids[b], relation, score, direction, confidence, similarity.get((a, b)))
         for a, b, relation, score, direction, confidence in repo.stories.edges_among(members)
     ]
     return build_story(ids[story], people, edges)

@@ -64,6 +64,9 @@ class StoryEdge:
     score: float
     direction: str
     confidence: float
+    story_similarity: float | None = None
+    """``relation.story_similarity``: P(the two report the same event), 1.0 for a version;
+    None for a pair verified before the store kept it (or imported from a batch)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +84,9 @@ class StoryArticle:
     lead: str = ""
     """The first sentence where the article has no title (scraped text often has none):
     what a timeline shows in the title's place."""
+    story_similarity: float | None = None
+    """P(same event) of its closest verified member: the highest ``story_similarity`` of
+    its edges (1.0 for a version); None when no edge of it has one."""
 
     @property
     def heading(self) -> str:
@@ -165,7 +171,15 @@ def build_story(story_id: str, members: Sequence[Member], edges: Sequence[StoryE
         range(len(members)),
         key=lambda k: (members[k].published is None, members[k].published or dt.date.min, k),
     )
-    articles = tuple(_story_article(members[k], parents.get(members[k].id)) for k in order)
+    closest: dict[str, float] = {}
+    for e in inner:
+        if e.story_similarity is not None:
+            for end in (e.a, e.b):
+                closest[end] = max(closest.get(end, 0.0), e.story_similarity)
+    articles = tuple(
+        _story_article(members[k], parents.get(members[k].id), closest.get(members[k].id))
+        for k in order
+    )
     return Story(
         id=story_id,
         title=_title(members, inner, order),
@@ -176,7 +190,9 @@ def build_story(story_id: str, members: Sequence[Member], edges: Sequence[StoryE
     )
 
 
-def _story_article(member: Member, parent: tuple[str, str, float] | None) -> StoryArticle:
+def _story_article(
+    member: Member, parent: tuple[str, str, float] | None, closest: float | None
+) -> StoryArticle:
     published = member.published
     return StoryArticle(
         id=member.id,
@@ -188,6 +204,7 @@ def _story_article(member: Member, parent: tuple[str, str, float] | None) -> Sto
         relation=parent[1] if parent else None,
         confidence=parent[2] if parent else 0.0,
         lead="" if member.title else member.first_sentence,
+        story_similarity=closest,
     )
 
 

@@ -100,9 +100,13 @@ def update_stories(
         if worth_verifying(p, cosine, languages[a], languages[b])
     ]
     stage(f"comparing {len(to_verify):,} close pair(s) sentence by sentence")
-    verdicts = _verify(repo, to_verify)
+    verdicts, similarities = _verify(repo, to_verify)
     report.verified = len(verdicts)
-    verdicts = with_updates(verdicts, repo.pages.updates_of(todo))
+    updates = repo.pages.updates_of(todo)
+    verdicts = with_updates(verdicts, updates)
+    judged = {(a, b) for a, b, _ in similarities}
+    # two versions of one page report one event
+    similarities = [*similarities, *((a, b, 1.0) for a, b in updates if (a, b) not in judged)]
     certain = {(a, b) for a, b, relation, *_ in verdicts if relation in DERIVED}
     linked = set(pairs)
     rows = [
@@ -113,6 +117,7 @@ def update_stories(
     stage("clustering into stories")
     with repo.transaction():
         repo.stories.write_edges(verdicts)
+        repo.stories.write_story_similarities(similarities)
         touched = _cluster.add_to_stories(repo.stories.graph(), todo, rows)
     report.linked = len(todo)
     if on_progress is not None:
@@ -215,12 +220,16 @@ def _probabilities(
     return [float(p) for p in _events.link_probabilities(matrix, index)]
 
 
-def _verify(repo: Repository, pairs: list[tuple[int, int]]) -> list[EdgeRow]:
-    """``compare`` verdicts of row pairs: (a, b, relation, score, direction, confidence)."""
+def _verify(
+    repo: Repository, pairs: list[tuple[int, int]]
+) -> tuple[list[EdgeRow], list[tuple[int, int, float]]]:
+    """``compare`` verdicts of row pairs: (a, b, relation, score, direction, confidence),
+    and (a, b, story_similarity) of the same pairs."""
     if not pairs:
-        return []
+        return [], []
     articles = repo.articles_by_rowid(sorted({r for pair in pairs for r in pair}))
     out: list[EdgeRow] = []
+    similarities: list[tuple[int, int, float]] = []
     for a, b in pairs:
         x, y = articles.get(a), articles.get(b)
         if x is None or y is None or not x.sentences or not y.sentences:
@@ -236,7 +245,8 @@ def _verify(repo: Repository, pairs: list[tuple[int, int]]) -> list[EdgeRow]:
                 float(relation.direction_confidence),
             )
         )
-    return out
+        similarities.append((a, b, float(relation.story_similarity)))
+    return out, similarities
 
 
 __all__ = [
