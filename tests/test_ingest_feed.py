@@ -180,13 +180,18 @@ def test_entries_without_text_are_not_fetched_by_default(
 class _CannedResponse(io.BytesIO):
     """Just enough of an HTTP response for ``fetch_url``."""
 
-    def __init__(self, body: bytes) -> None:
+    def __init__(self, body: bytes, url: str) -> None:
         super().__init__(body)
+        self.status, self.url = 200, url
 
         class Headers:
             @staticmethod
             def get_content_charset() -> str:
                 return "utf-8"
+
+            @staticmethod
+            def items() -> list[tuple[str, str]]:
+                return [("Content-Type", "text/html; charset=utf-8")]
 
         self.headers = Headers()
 
@@ -205,7 +210,8 @@ def test_fetch_reads_the_linked_page_from_a_canned_response(
             requested.append(request.full_url)
             assert timeout > 0
             title, paragraphs = stories[len(requested) - 1]
-            return _CannedResponse(html_page(title, paragraphs, site="Example Site").encode())
+            page = html_page(title, paragraphs, site="Example Site").encode()
+            return _CannedResponse(page, request.full_url)
 
     monkeypatch.setattr(fetch, "_opener", Opener)
     path = tmp_path / "links.rss"

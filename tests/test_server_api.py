@@ -816,6 +816,7 @@ async def test_openapi_and_the_local_docs_page(corpus: Corpus) -> None:
         "/api/stories",
         "/api/stories/{story_id}",
         "/api/health",
+        "/api/changes",
     }
     compare_op = schema["paths"]["/api/compare"]["post"]
     assert compare_op["responses"]["422"]["content"]["application/json"]["schema"] == {

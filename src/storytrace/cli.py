@@ -23,7 +23,7 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from . import __version__
+from . import __version__, cli_watch
 from .cli_help import HelpGroup, command_settings
 from .cli_support import (
     _DEFAULT_SIZE,
@@ -554,6 +554,10 @@ def import_(
             f"{escape(str(db))}: imported {done.articles:,} article(s), {done.edges:,} "
             f"verified pair(s), {done.stories:,} stor(ies)"
         )
+
+
+app.command(**command_settings("watch"))(cli_watch.watch)
+app.command(**command_settings("history"))(cli_watch.history)
 
 
 def main() -> None:

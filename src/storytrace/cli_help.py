@@ -51,6 +51,17 @@ HELP: dict[str, str] = {
         "Parquet tables (see docs/batch.md)."
     ),
     "import": "Load the tables of a batch into a new store, for find, stories, story and serve.",
+    "watch": (
+        "Keep every version of the pages of feeds, URLs, files and folders. Each pass reads "
+        "them again: a changed text is stored as an update of the version before, page "
+        "chrome churn is not. Polite: conditional requests, a delay per host, backoff, "
+        "robots.txt."
+    ),
+    "history": (
+        "Show every version of a watched page, oldest first. Each comes with the typed "
+        "changes from the one before and whether the page declared them (else: a stealth "
+        "edit)."
+    ),
 }
 """One paragraph per command: the first sentence is its line in ``storytrace --help``."""
 
@@ -81,6 +92,11 @@ EXAMPLES: dict[str, list[str]] = {
     "serve": ["storytrace serve --db news.db", "storytrace serve --port 8080"],
     "batch": ["storytrace batch corpus/ --out tables/"],
     "import": ["storytrace import tables/ --db news.db"],
+    "watch": [
+        "storytrace watch examples/seed-pair --once",
+        "storytrace watch https://example.com/feed.xml --db news.db --every 15m",
+    ],
+    "history": ["storytrace history https://example.com/news/story --format json"],
 }
 """Each command's examples, shown under its help."""
 

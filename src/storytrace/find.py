@@ -15,7 +15,7 @@ tried: ``docs/find.md``.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -32,8 +32,15 @@ from .model import RELATION_LABELS, Article, RelationLabel
 from .store.repository import Repository
 from .verify import pair_encoder, sentence_vectors
 
-VERSION_RELATIONS: tuple[RelationLabel, ...] = ("duplicate", "light_edit", "rewrite", "translation")
-"""The relations ``find`` lists by default: one text derived from the other."""
+VERSION_RELATIONS: tuple[RelationLabel, ...] = (
+    "update",
+    "duplicate",
+    "light_edit",
+    "rewrite",
+    "translation",
+)
+"""The relations ``find`` lists by default: one text derived from the other (``update``:
+a later version of the same watched page, ``storytrace watch``)."""
 
 STORY_RELATIONS: tuple[RelationLabel, ...] = ("same_story", "related")
 """Added to ``include`` when reports of the same event are asked for too."""
@@ -286,6 +293,11 @@ def _search(
     for row, _ in sorted(weights.items(), key=lambda kv: -kv[1])[:fact_k]:
         candidate(row, "facts")  # its weight is filled in with every other pre-score
 
+    pages = repo.pages.versions_beside(rowid) if rowid is not None else {}
+    for row in pages:
+        if row != rowid:
+            candidate(row, "page")
+
     _fill_scores(repo, candidates, signature, vector, weights)
     meta = repo.meta_of(list(candidates))
     if stories:
@@ -303,19 +315,24 @@ def _search(
     worth = [
         c
         for c in candidates.values()
-        if c.rowid not in cross
-        and c.worth(opts)
-        and _in_window(article, meta.get(c.rowid), c, opts)
+        if c.rowid in pages
+        or (
+            c.rowid not in cross
+            and c.worth(opts)
+            and _in_window(article, meta.get(c.rowid), c, opts)
+        )
     ]
     if set(opts.include) <= set(VERSION_RELATIONS):
         # a derived version keeps its lead: a fact-only match far from the query's lead
         # can be a report of the same event, not a version (measured: planted rewrites
         # and translations have lead cosine 0.58 and up on the bench corpus)
-        worth = [c for c in worth if c.jaccard >= opts.min_jaccard or c.cosine >= 0.5]
+        worth = [
+            c for c in worth if c.jaccard >= opts.min_jaccard or c.cosine >= 0.5 or c.rowid in pages
+        ]
     chosen = _choose(worth, opts) + _choose_cross(
         [c for c in cross.values() if _in_window(article, meta.get(c.rowid), c, opts)], opts
     )
-    versions = _verify(repo, article, rowid, chosen, meta, opts)
+    versions = _verify(repo, article, rowid, chosen, meta, opts, pages)
     versions.sort(key=lambda v: (_RANK[v.relation], -v.score))
     return FindResult(
         query=article,
@@ -478,7 +495,11 @@ def _verify(
     chosen: list[_Candidate],
     meta: dict[int, dict[str, Any]],
     opts: FindOptions,
+    pages: dict[int, int] | None = None,
 ) -> list[Version]:
+    """``compare`` each chosen candidate; another version of the query's watched page
+    (``pages``: row -> version number) is an ``update``, its direction known."""
+    pages = pages or {}
     stored = repo.articles_by_rowid([c.rowid for c in chosen])
     query_vectors: dict[str, Any] = {}
     versions: list[Version] = []
@@ -494,6 +515,14 @@ def _verify(
             article, other, encoder=encoder, vectors=(query_vectors[encoder], other_vectors)
         )
         relation = comparison.relation
+        if rowid is not None and c.rowid in pages and rowid in pages:
+            later = pages[c.rowid] > pages[rowid]
+            relation = replace(
+                relation,
+                label="update",
+                direction="a_to_b" if later else "b_to_a",
+                direction_confidence=1.0,
+            )
         if relation.label not in opts.include:
             continue
         info = meta.get(c.rowid, {})

@@ -261,11 +261,21 @@ ChangeType = Literal["number", "date", "name", "quote", "hedge", "attribution", 
 is about changed (its object or agent: "will support it" -> "would support Zelenskyy")."""
 
 RelationLabel = Literal[
-    "duplicate", "light_edit", "rewrite", "translation", "same_story", "related", "unrelated"
+    "update",
+    "duplicate",
+    "light_edit",
+    "rewrite",
+    "translation",
+    "same_story",
+    "related",
+    "unrelated",
 ]
-"""How two documents relate, from the closest to the farthest."""
+"""How two documents relate, from the closest to the farthest. ``update``: two versions
+of one watched page (``storytrace watch``), the later deriving from the earlier; never
+judged by ``compare``, only known from where the texts were fetched."""
 
 RELATION_LABELS: tuple[RelationLabel, ...] = (
+    "update",
     "duplicate",
     "light_edit",
     "rewrite",

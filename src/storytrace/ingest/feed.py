@@ -48,17 +48,7 @@ def parse_feed(data: bytes, source: str, options: ReadOptions) -> Iterator[RawAr
         MalformedInput: unsafe XML, or not a feed feedparser can read.
         EmptyInput: a feed without entries.
     """
-    _refuse_unsafe_xml(data, source)
-    # Imported here: feedparser is slow to import and only feeds need it.
-    import feedparser
-
-    parsed = feedparser.parse(io.BytesIO(data), resolve_relative_uris=False, sanitize_html=True)
-    entries = parsed.get("entries") or []
-    if not entries:
-        if parsed.get("bozo"):
-            reason = _bozo_reason(parsed.get("bozo_exception"), data)
-            raise MalformedInput(source, f"not a readable RSS or Atom feed ({reason})")
-        raise EmptyInput(source, "the feed has no entries")
+    parsed, entries = _parse(data, source)
     channel = parsed.get("feed") or {}
     outlet = _detail_text(channel, "title")
     feed_lang = normalize_lang(channel.get("language"))
@@ -70,6 +60,35 @@ def parse_feed(data: bytes, source: str, options: ReadOptions) -> Iterator[RawAr
             yield err
         except Exception as exc:  # the per-entry boundary: one odd entry must not stop the feed
             yield MalformedInput(where, f"unreadable feed entry ({type(exc).__name__}: {exc})")
+
+
+def feed_links(data: bytes, source: str) -> list[str | InputError]:
+    """The link of each entry of a feed, in order, or an error for an entry without one
+    (``storytrace watch`` follows the links; see ``parse_feed`` for what it raises)."""
+    _, entries = _parse(data, source)
+    links: list[str | InputError] = []
+    for number, entry in enumerate(entries, 1):
+        url = clean_str(entry.get("link"))
+        links.append(
+            url if url else EmptyInput(f"{source}#entry={number}", "the entry has no link")
+        )
+    return links
+
+
+def _parse(data: bytes, source: str) -> tuple[Mapping[str, Any], list[Mapping[str, Any]]]:
+    """The parsed feed and its entries (see ``parse_feed``)."""
+    _refuse_unsafe_xml(data, source)
+    # Imported here: feedparser is slow to import and only feeds need it.
+    import feedparser
+
+    parsed = feedparser.parse(io.BytesIO(data), resolve_relative_uris=False, sanitize_html=True)
+    entries = parsed.get("entries") or []
+    if not entries:
+        if parsed.get("bozo"):
+            reason = _bozo_reason(parsed.get("bozo_exception"), data)
+            raise MalformedInput(source, f"not a readable RSS or Atom feed ({reason})")
+        raise EmptyInput(source, "the feed has no entries")
+    return parsed, list(entries)
 
 
 def _bozo_reason(exc: object, data: bytes) -> str:

@@ -143,6 +143,7 @@ WORD_DIFF_KINDS: frozenset[PairKind] = frozenset({"identical", "reworded", "chan
 judged after normalisation (quotes, spacing), and showing that residue is honest."""
 
 RELATION_PHRASES: dict[RelationLabel, str] = {
+    "update": "a later version of the same page",
     "duplicate": "the same text",
     "light_edit": "the same text with small edits",
     "rewrite": "the same report, rewritten",

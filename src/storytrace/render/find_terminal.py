@@ -15,6 +15,7 @@ from ..indexing import AddReport
 from .diff_view import GUESS_BELOW, relation_name
 
 _RELATION_STYLE = {
+    "update": "bold magenta",
     "duplicate": "bold green",
     "light_edit": "green",
     "rewrite": "yellow",

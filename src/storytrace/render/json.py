@@ -18,6 +18,7 @@ from typing import Any
 from ..find import FindResult, Version
 from ..model import Article, Comparison, Evidence, Facts, RemovedSpan, Sentence
 from ..stories.model import Story, StoryArticle, StoryEdge
+from ..watch.model import ChangeEntry, PageHistory, PageVersion
 
 
 def facts_to_dict(facts: Facts) -> dict[str, list[dict[str, Any]]]:
@@ -223,6 +224,67 @@ def story_to_dict(story: Story) -> dict[str, Any]:
 def stories_to_dict(stories: Sequence[Story]) -> dict[str, Any]:
     """``storytrace stories --format json``."""
     return {"stories": [story_to_dict(s) for s in stories]}
+
+
+def page_version_to_dict(version: PageVersion) -> dict[str, Any]:
+    """One version of a page: after the first, ``"relation": "update"`` from the version
+    before (``previous``), its typed changes, sentences added and dropped, whether the
+    page declared the change and whether it is a stealth edit."""
+    article = version.article
+    out: dict[str, Any] = {
+        "version": version.number,
+        "id": article.id,
+        "url": version.url,
+        "first_seen": version.first_seen,
+        "title": article.title,
+        "published": article.published.isoformat() if article.published else None,
+        "sentences": len(article.sentences),
+        "relation": None,
+    }
+    comparison, summary = version.comparison, version.summary
+    if comparison is None or summary is None:
+        return out
+    a, b = comparison.a, comparison.b
+    out |= {
+        "relation": "update",
+        "previous": a.id,
+        "direction": "a_to_b",
+        "significance": summary.significance,
+        "change_types": list(summary.types),
+        "changes": [
+            {"type": c.type, "subtype": c.subtype, "a": c.a, "b": c.b}
+            for unit in comparison.pairs
+            for c in unit.changes
+        ],
+        "sentences_added": [
+            b.sentences[i].text for u in comparison.pairs if u.kind == "added" for i in u.b
+        ],
+        "sentences_dropped": [
+            a.sentences[i].text for u in comparison.pairs if u.kind == "dropped" for i in u.a
+        ],
+        "declared": summary.declared,
+        "stealth_edit": summary.stealth_edit,
+    }
+    return out
+
+
+def history_to_dict(history: PageHistory) -> dict[str, Any]:
+    """``storytrace history --format json``: a page's versions, oldest first."""
+    return {
+        "page": history.canonical,
+        "status": history.status,
+        "versions": [page_version_to_dict(v) for v in history.versions],
+    }
+
+
+def change_to_dict(entry: ChangeEntry) -> dict[str, Any]:
+    """One update of ``GET /api/changes``: the page, its source and the new version."""
+    return {
+        "seq": entry.seq,
+        "page": entry.canonical,
+        "source": entry.source,
+        **page_version_to_dict(entry.version),
+    }
 
 
 def error_to_dict(status: int, type_name: str, message: str) -> dict[str, Any]:

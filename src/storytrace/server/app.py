@@ -32,7 +32,7 @@ from ..corpus import Store
 from ..errors import ConfigError, StorytraceError
 from ..render.html import STATIC, TEMPLATES, environment
 from ..render.json import error_to_dict
-from . import api, pages
+from . import api, changes, pages
 from .errors import HTTPProblem, describe, validation_problem
 from .guard import Guard, wants_html
 from .options import ServerOptions
@@ -92,6 +92,7 @@ def create_app(options: ServerOptions | None = None) -> FastAPI:
     )
     app.state.storytrace = state
     app.include_router(api.router)
+    app.include_router(changes.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for exc_class in (

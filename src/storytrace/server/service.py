@@ -212,16 +212,20 @@ class ArticlePage:
     article: Article
     versions: FindResult | None
     versions_error: str | None
+    watched: bool = False
+    """Whether the article is a version of a watched page (it has a history page)."""
 
 
 def article_page(store: Store, article_id: str, *, limit: int = 10) -> ArticlePage:
     """The article and its versions; a failing search still shows the article."""
-    article = store.get(article_id)
+    stored = store.repository.get(article_id)
+    article = stored.article
+    watched = store.repository.pages.canonical_of(stored.rowid) is not None
     try:
         found = _versions_of(store, article, limit=limit, stories=True)
     except StorytraceError as err:
-        return ArticlePage(article, None, " ".join(str(err).split()))
-    return ArticlePage(article, found, None)
+        return ArticlePage(article, None, " ".join(str(err).split()), watched)
+    return ArticlePage(article, found, None, watched)
 
 
 @dataclass(frozen=True, slots=True)

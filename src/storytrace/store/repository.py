@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ from ..keys import ArticleKeys
 from ..model import Article
 from . import db as _db
 from .lock import writer_lock
+from .page_tables import PageTables, VersionRow
 from .records import article_from_record, article_to_record
 from .schema import MIGRATIONS, check_file, create, migrate, schema_version
 from .story_tables import StoryTables
@@ -145,6 +146,8 @@ class Repository:
         self._vectors = VectorFile(self._db, self.index_path, settings.index, settings.dim)
         self.stories = StoryTables(self._db, self.path)
         """The story tables (evidence, links, edges, members)."""
+        self.pages = PageTables(self._db)
+        """The watched pages and their versions (``storytrace watch``)."""
         self._count, self._count_version = 0, -1
 
     def _open(self, new_settings: Callable[[], StoreSettings] | None) -> sqlite3.Connection:
@@ -379,24 +382,36 @@ class Repository:
         The caller has checked that no store key or id is stored yet (``existing``,
         ``store_keys_of_ids``); a clash raises ``sqlite3.IntegrityError`` and stores nothing.
         """
-        rows: list[int] = []
         with self.transaction():
-            for article, key in zip(articles, keys, strict=True):
-                rowid = self._insert_article(article, key.store_key)
-                self.stories.write_evidence(rowid, key.evidence)
-                self._insert_search_keys(rowid, key.signature, key.bands, key.fact_keys)
-                self._db.execute(
-                    "INSERT INTO doc_vectors (article, vector) VALUES (?, ?)",
-                    (rowid, _db.to_f16(key.vector)),
-                )
-                if key.fact_keys:
-                    self._db.executemany(
-                        "INSERT INTO fact_df (key, n) VALUES (?, 1) "
-                        "ON CONFLICT(key) DO UPDATE SET n = n + 1",
-                        [(k,) for k in key.fact_keys],
-                    )
-                rows.append(rowid)
-        return rows
+            return [self._add_row(a, k) for a, k in zip(articles, keys, strict=True)]
+
+    def add_page_version(
+        self, version: VersionRow, new: tuple[Article, ArticleKeys] | None = None
+    ) -> int:
+        """Record a version of a watched page in one transaction with its article when
+        ``new`` (stored as ``add_articles`` stores it; ``version.article`` is then
+        ignored), else with the stored article ``version.article``. Returns its row."""
+        with self.transaction():
+            rowid = self._add_row(*new) if new is not None else version.article
+            self.pages.write_version(replace(version, article=rowid))
+        return rowid
+
+    def _add_row(self, article: Article, key: ArticleKeys) -> int:
+        """One article with its keys (in the caller's transaction)."""
+        rowid = self._insert_article(article, key.store_key)
+        self.stories.write_evidence(rowid, key.evidence)
+        self._insert_search_keys(rowid, key.signature, key.bands, key.fact_keys)
+        self._db.execute(
+            "INSERT INTO doc_vectors (article, vector) VALUES (?, ?)",
+            (rowid, _db.to_f16(key.vector)),
+        )
+        if key.fact_keys:
+            self._db.executemany(
+                "INSERT INTO fact_df (key, n) VALUES (?, 1) "
+                "ON CONFLICT(key) DO UPDATE SET n = n + 1",
+                [(k,) for k in key.fact_keys],
+            )
+        return rowid
 
     def replace_search_keys(self, keys: Iterable[SearchKeys]) -> int:
         """Replace every signature, LSH band and fact key (and the fact counts) with

@@ -23,7 +23,9 @@ Layout (rowid = the article's integer key, used by every index):
 - ``fact_keys``: rare facts of each article (names, dated events, measured numbers) for
   fact blocking; ``fact_df`` keeps how many articles hold each key;
 - ``sentence_vectors``: sentence vectors computed when a pair is verified, per encoder;
-- ``meta``: settings fixed when the store was created (encoder, MinHash parameters).
+- ``meta``: settings fixed when the store was created (encoder, MinHash parameters);
+- ``pages`` and ``page_versions``: watched URLs and the versions of each page
+  (``store.page_tables``).
 """
 
 from __future__ import annotations
@@ -125,10 +127,36 @@ def _m003_story_similarity(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE story_edges ADD COLUMN story_similarity REAL")
 
 
+def _m004_pages(db: sqlite3.Connection) -> None:
+    """Watched pages (``storytrace watch``): each URL's fetch state, and the versions of
+    each page (by canonical URL), each an article linked to the version before it."""
+    _run_script(
+        db,
+        """
+        CREATE TABLE pages (
+            url TEXT PRIMARY KEY, canonical TEXT, source TEXT NOT NULL,
+            etag TEXT, last_modified TEXT, status TEXT NOT NULL, http_status INTEGER,
+            last_fetch TEXT, last_change TEXT, failures INTEGER NOT NULL DEFAULT 0,
+            next_retry TEXT, error TEXT, links TEXT
+        );
+        CREATE INDEX pages_canonical ON pages(canonical);
+        CREATE TABLE page_versions (
+            seq INTEGER PRIMARY KEY, canonical TEXT NOT NULL, url TEXT NOT NULL,
+            source TEXT NOT NULL, article INTEGER NOT NULL, previous INTEGER,
+            first_seen TEXT NOT NULL, fingerprint TEXT NOT NULL, significance REAL,
+            change_types TEXT NOT NULL DEFAULT '', declared INTEGER
+        );
+        CREATE INDEX page_versions_canonical ON page_versions(canonical, seq);
+        CREATE INDEX page_versions_article ON page_versions(article);
+        """,
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     ("001_initial", _m001_initial),
     ("002_stories", _m002_stories),
     ("003_story_similarity", _m003_story_similarity),
+    ("004_pages", _m004_pages),
 )
 """Every migration, in order; never edit or reorder one that has shipped."""
 

@@ -26,8 +26,9 @@ from dataclasses import dataclass
 
 from ..display import title_of
 
-DERIVED = frozenset({"duplicate", "light_edit", "rewrite", "translation"})
-"""Relations in which one text was made from the other."""
+DERIVED = frozenset({"update", "duplicate", "light_edit", "rewrite", "translation"})
+"""Relations in which one text was made from the other (``update``: a later version of
+a watched page, from the page tables)."""
 
 MIN_DIRECTION_CONFIDENCE = 0.3
 """Below this a direction is ``unknown`` in ``relate`` already; kept here for edges

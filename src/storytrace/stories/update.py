@@ -102,11 +102,17 @@ def update_stories(
     stage(f"comparing {len(to_verify):,} close pair(s) sentence by sentence")
     verdicts, similarities = _verify(repo, to_verify)
     report.verified = len(verdicts)
+    updates = repo.pages.updates_of(todo)
+    verdicts = with_updates(verdicts, updates)
+    judged = {(a, b) for a, b, _ in similarities}
+    # two versions of one page report one event
+    similarities = [*similarities, *((a, b, 1.0) for a, b in updates if (a, b) not in judged)]
     certain = {(a, b) for a, b, relation, *_ in verdicts if relation in DERIVED}
+    linked = set(pairs)
     rows = [
         (a, b, 1.0 if (a, b) in certain else p)
         for (a, b), p in zip(pairs, probabilities, strict=True)
-    ]
+    ] + [(a, b, 1.0) for a, b, *_ in verdicts if (a, b) not in linked and (a, b) in certain]
     report.links = len(rows)
     stage("clustering into stories")
     with repo.transaction():
@@ -120,6 +126,14 @@ def update_stories(
     report.stories = repo.stories.count()
     report.seconds = time.perf_counter() - start
     return report
+
+
+def with_updates(verdicts: list[EdgeRow], updates: list[tuple[int, int]]) -> list[EdgeRow]:
+    """The verdicts with each (earlier, later) version of a watched page as an
+    ``update`` edge, direction known, in place of what ``compare`` judged of the pair."""
+    known = {(a, b): (a, b, "update", 1.0, "a_to_b", 1.0) for a, b in updates}
+    kept = [v for v in verdicts if (v[0], v[1]) not in known]
+    return kept + list(known.values())
 
 
 def backfill_evidence(repo: Repository) -> int:
