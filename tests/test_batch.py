@@ -49,7 +49,9 @@ def local_out(corpus: list[Path], tmp_path_factory: pytest.TempPathFactory) -> P
 
 def table(out: Path, name: str) -> list[dict[str, Any]]:
     rows = pq.read_table(out / name).to_pylist()
-    return sorted(rows, key=lambda r: (r.get("seq", 0), r.get("a", 0), r.get("b", 0)))
+    return sorted(
+        rows, key=lambda r: (r.get("seq", 0), r.get("a", 0), r.get("b", 0), r.get("kind", ""))
+    )
 
 
 def test_local_batch_equals_the_store(corpus: list[Path], local_out: Path, tmp_path: Path) -> None:
