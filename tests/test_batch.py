@@ -105,6 +105,10 @@ def test_cli_batch_reports_and_exits_2_on_bad_input(corpus: list[Path], tmp_path
     assert result.exit_code == 2, result.output
     assert "3 article(s)" in result.output
     assert {p.name for p in tmp_path.iterdir()} >= {*TABLES, "meta.json"}
+    again = CliRunner().invoke(app, ["batch", *map(str, corpus[1:]), "--out", str(tmp_path)])
+    assert again.exit_code == 2, again.output
+    assert "skipped: articles, candidates, links, stories" in again.output
+    assert "3 article(s)" in again.output
 
 
 def test_spark_engine_missing_says_which_extra(
@@ -127,6 +131,9 @@ def test_spark_engine_gives_the_local_tables(
     assert report.articles == len(table(local_out, "articles"))
     for name in TABLES:
         assert table(tmp_path, name) == table(local_out, name), name
+    again = run_batch(corpus, tmp_path, BatchOptions(engine="spark", master="local[2]"))
+    assert again.resumed == ["articles", "candidates", "links", "stories"]
+    assert again.articles == report.articles
 
 
 def test_import_gives_a_store_that_finds_and_tells_stories(
