@@ -10,11 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
 from storytrace.batch import BatchOptions, default_settings, run_batch
 from storytrace.batch import stages as st
 from storytrace.batch.resume import MARKERS, STAGES
 from storytrace.batch.tables import TABLES
+from storytrace.cli import app
 
 pq = pytest.importorskip("pyarrow.parquet", reason="storytrace batch writes Parquet (pyarrow)")
 
@@ -80,6 +82,9 @@ def test_a_run_stopped_during_a_stage_resumes_from_that_stage(
     with pytest.raises(KeyboardInterrupt):
         run_batch(inputs, out)
     monkeypatch.setattr(st, "verify", verify)
+    unfinished = CliRunner().invoke(app, ["import", str(out), "--db", str(tmp_path / "s.db")])
+    assert unfinished.exit_code != 0
+    assert "did not finish" in unfinished.output
     assert sorted(p.stem for p in (out / MARKERS).iterdir()) == ["articles", "candidates"]
     # a half-written table of the stopped stage, as a killed process leaves it
     (out / "links").mkdir(exist_ok=True)
