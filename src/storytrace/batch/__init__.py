@@ -65,6 +65,8 @@ def run_batch(
             if counts is not None:
                 report.resumed.append(stage)
             else:
+                if "startup" not in report.seconds:
+                    report.timed("startup", time.perf_counter(), engine.prepare)
                 checkpoints.start(stage)
                 start = time.perf_counter()
                 counts = engine.run(stage)
@@ -82,6 +84,9 @@ def run_batch(
 
 class StageEngine(Protocol):
     """What runs the stages: ``local.LocalEngine`` or ``spark.SparkEngine``."""
+
+    def prepare(self) -> None:
+        """Start what the stages run on (Spark's session), before the first stage."""
 
     def run(self, stage: str) -> dict[str, int]:
         """Compute ``stage`` from the earlier stages' tables; its counts."""

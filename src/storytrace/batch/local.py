@@ -47,6 +47,9 @@ class LocalEngine:
             self._keyer = Keyer(self.settings)
         return self._keyer
 
+    def prepare(self) -> None:
+        """Nothing to start: the encoder loads in the articles stage."""
+
     def run(self, stage: str) -> dict[str, int]:
         """Compute ``stage``, write its tables; returns its counts for the report."""
         with one_blas_thread():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -40,8 +41,11 @@ class BatchReport:
             if name in _COUNTS:
                 setattr(self, name, int(value))
 
-    def timed(self, stage: str, start: float) -> float:
-        """Record the seconds since ``start`` for ``stage``; returns now."""
+    def timed(self, stage: str, start: float, step: Callable[[], None] | None = None) -> float:
+        """Record the seconds since ``start`` for ``stage`` (after running ``step`` if
+        given); returns now."""
+        if step is not None:
+            step()
         now = time.perf_counter()
         self.seconds[stage] = round(now - start, 3)
         return now
