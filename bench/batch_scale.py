@@ -7,11 +7,12 @@ against articles, and the projected time for 10M articles on 100 cores.
 Each size is its own ``bench/corpus.py`` corpus (real sentences with planted copies,
 edits, rewrites and translations), written as ``--shards`` JSONL files, and each run is
 its own process (``batch`` through its defaults, as the CLI runs it), so its peak memory
-(the process's maximum resident set) is its own. "per core" divides the articles by the
-CPU seconds the run used (user + system; for Spark, the wall time times the master's
-cores, since the JVM and its Python workers are not this process's children). The store's
-ingest rate is measured in the same run: ``storytrace add`` (defaults) on the first
-``--ingest`` articles of the smallest corpus, per CPU second likewise.
+(the process's maximum resident set; Spark's JVM and workers apart) is its own. "per
+core" divides the articles by the CPU seconds the run used (user + system, with Spark's
+JVM and Python workers read from /proc): on a shared machine wall time counts other
+people's work. The store's ingest rate is measured in the same run: ``storytrace add``
+(defaults) on the first ``--ingest`` articles of the smallest corpus, per CPU second
+likewise.
 """
 
 from __future__ import annotations
@@ -20,11 +21,11 @@ import argparse
 import json
 import math
 import os
-import re
 import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -38,19 +39,64 @@ TARGET = 10_000_000
 TARGET_CORES = 100
 
 
+class TreeCPU(threading.Thread):
+    """The CPU seconds of this process's descendants (Spark's JVM and Python workers),
+    polled from /proc: each one's last seen user + system time, its reaped children's
+    included."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.ticks: dict[int, int] = {}
+        self.rss: dict[int, int] = {}
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.wait(0.5):
+            self.poll()
+
+    def poll(self) -> None:
+        parents: dict[int, list[int]] = {}
+        stats: dict[int, list[str]] = {}
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                text = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            fields = text[text.rindex(")") + 2 :].split()
+            stats[int(entry)] = fields
+            parents.setdefault(int(fields[1]), []).append(int(entry))
+        todo = list(parents.get(os.getpid(), []))
+        while todo:
+            pid = todo.pop()
+            f = stats[pid]
+            self.ticks[pid] = max(self.ticks.get(pid, 0), sum(int(x) for x in f[11:15]))
+            self.rss[pid] = max(self.rss.get(pid, 0), int(f[21]) * os.sysconf("SC_PAGE_SIZE"))
+            todo += parents.get(pid, [])
+
+    def seconds(self) -> float:
+        return sum(self.ticks.values()) / os.sysconf("SC_CLK_TCK")
+
+
 def run_one(inputs: Path, out: Path, engine: str, master: str | None) -> dict[str, Any]:
-    """One batch run in this process (the child): its report, wall, CPU and peak memory."""
+    """One batch run in this process (the child): its report, wall, CPU (with Spark's
+    processes) and peak memory (this process's; Spark's processes' peaks apart)."""
     from storytrace.batch import BatchOptions, run_batch
 
+    tree = TreeCPU()
+    tree.start()
     start = time.perf_counter()
     report = run_batch([inputs], out, BatchOptions(engine=engine, master=master))  # type: ignore[arg-type]
     wall = time.perf_counter() - start
+    tree.stopped.set()
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return {
         "report": asdict(report),
         "wall": wall,
-        "cpu": usage.ru_utime + usage.ru_stime,
+        "cpu": usage.ru_utime + usage.ru_stime + tree.seconds(),
         "peak_mb": usage.ru_maxrss / 1024,
+        "others_peak_mb": sum(tree.rss.values()) / 2**20,
     }
 
 
@@ -63,14 +109,6 @@ def child(args: list[str]) -> dict[str, Any]:
         raise SystemExit(f"batch run failed:\n{done.stderr[-3000:]}")
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
-
-
-def cores_of(master: str) -> int:
-    """The cores of a ``local[N]`` master (``local[*]``: this machine's)."""
-    found = re.fullmatch(r"local\[(\d+|\*)\]", master)
-    if found is None or found.group(1) == "*":
-        return os.cpu_count() or 1
-    return int(found.group(1))
 
 
 def store_ingest(part: Path, n: int, folder: Path) -> tuple[int, float, float]:
@@ -129,8 +167,6 @@ def main(argv: list[str] | None = None) -> None:
                 out = folder / engine
                 master = args.master if engine == "spark" else "-"
                 result = child([str(folder / "input"), str(out), engine, master])
-                if engine == "spark":
-                    result["cpu"] = result["wall"] * cores_of(args.master)
                 recall = batch_speed.recall(out, truth)
                 rows.append((engine, n, result, recall))
                 print(_line(engine, n, result, recall), flush=True)
@@ -166,22 +202,27 @@ def _line(engine: str, n: int, result: dict[str, Any], recall: float) -> str:
         f"{result['peak_mb']:,.0f} MB, {r['articles']:,} articles, {r['verified']:,} verified, "
         f"{r['stories']:,} stories, largest bucket {r['largest_bucket']}, largest component "
         f"{r['largest_component']}, recall {recall:.3f}"
+        + (
+            f", Spark's JVM and workers, sum of peaks {result['others_peak_mb']:,.0f} MB"
+            if engine == "spark"
+            else ""
+        )
     )
 
 
 def _table(rows: list[tuple[str, int, dict[str, Any], float]], ingest: Any) -> None:
     print()
-    head = [f"{s} s" for s in STAGES]
+    head = [f"{s} s" for s in ("startup", *STAGES)]
     print(
         "| engine | articles | "
         + " | ".join(head)
         + " | wall s | articles/s | articles/s per core | peak MB | largest bucket "
         "| largest component | recall |"
     )
-    print("|" + "---|" * (len(head) + 10))
+    print("|" + "---|" * (len(head) + 9))
     for engine, n, result, recall in rows:
         r = result["report"]
-        seconds = [r["seconds"].get(s, 0.0) for s in STAGES]
+        seconds = [r["seconds"].get(s, 0.0) for s in ("startup", *STAGES)]
         print(
             f"| {engine} | {n:,} | "
             + " | ".join(f"{s:.1f}" for s in seconds)
