@@ -33,6 +33,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import batch_speed
+import corpus
 
 STAGES = batch_speed.STAGES
 TARGET = 10_000_000
@@ -151,7 +152,7 @@ def main(argv: list[str] | None = None) -> None:
         result = run_one(Path(inputs), Path(out), engine, None if master == "-" else master)
         print(json.dumps(result))
         return
-    batch_speed.corpus.require_data()
+    corpus.require_data()
     sizes = [int(s) for s in args.sizes.split(",") if s]
     spark_sizes = {int(s) for s in args.spark_sizes.split(",") if s}
     rows: list[tuple[str, int, dict[str, Any], float]] = []
