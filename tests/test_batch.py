@@ -174,3 +174,27 @@ def test_local_batch_reports_the_records_it_has_read(tmp_path: Path) -> None:
     assert len(heard) >= 2
     assert heard[-1] == report.articles + report.errors + report.duplicates
     assert stages == ["articles", "candidates", "links", "stories"]
+
+
+def test_spark_star_join_components_equal_union_find() -> None:
+    """The Spark engine's components (large-star/small-star joins) name each node's
+    component as the store's union-find does, on a long path (the most rounds) and a
+    random forest of small components."""
+    pytest.importorskip("pyspark", reason="the Spark engine needs the spark extra")
+    if shutil.which("java") is None:
+        pytest.skip("the Spark engine needs Java 17+ on PATH")
+    import random
+
+    from storytrace.batch.spark import components, session
+
+    rng = random.Random(3)
+    path = [(n, n + 1) for n in range(1000, 1020)]
+    rng.shuffle(path)
+    edges = path + [(rng.randrange(300), rng.randrange(300)) for _ in range(200)]
+    edges = [(a, b) for a, b in edges if a != b]
+    spark = session("local[2]", 2)
+    try:
+        found = components(spark.createDataFrame(edges, "a long, b long")).collect()
+    finally:
+        spark.stop()
+    assert {int(r["node"]): int(r["component"]) for r in found} == st.components(edges)

@@ -2,8 +2,8 @@
 
 Reading and keys run one task per input file, the story neighbours one task per
 ``CHUNK`` of articles, link scoring and ``compare`` per partition of pairs, the clustering
-one task per strong-link component; grouping, dedup and joins are Spark SQL. Components
-are found on the driver from the collected strong links (``docs/batch.md``: limits).
+one task per strong-link component; grouping, dedup, joins and the components of the
+strong links (star joins) are Spark SQL.
 """
 
 from __future__ import annotations
@@ -383,23 +383,25 @@ def _links(engine: SparkEngine) -> dict[str, int]:
 
 
 def _stories(engine: SparkEngine) -> dict[str, int]:
-    """Components of the collected strong links, then each component clustered."""
+    """Components of the strong links by star joins, then each component clustered."""
     from pyspark.sql import functions as f
 
     spark = engine.spark
-    sc = spark.sparkContext
     articles, links = engine.read("articles"), engine.read("links")
-    strong = [
-        (int(r["a"]), int(r["b"]))
-        for r in links.select("a", "b", "p").collect()
-        if st.strong(float(r["p"]))
-    ]
-    component = st.components(strong)
-    sizes_of = Counter(component.values())
-    owner = sc.broadcast(component)
+    strong = spark.createDataFrame(
+        links.select("a", "b", "p").rdd.filter(lambda r: st.strong(r["p"])).map(lambda r: r[:2]),
+        "a long, b long",
+    )
+    owner = components(strong)
+    sizes = owner.groupBy("component").count()
+    largest = sizes.agg(f.max("count")).collect()[0][0]
+    by_a = owner.withColumnsRenamed({"node": "a", "component": "ca"})
+    by_b = owner.withColumnsRenamed({"node": "b", "component": "cb"})
     stories = (
-        links.rdd.map(lambda r: (owner.value.get(r["a"]), (int(r["a"]), int(r["b"]), r["p"])))
-        .filter(lambda kv: kv[0] is not None and owner.value.get(kv[1][1]) == kv[0])
+        links.join(by_a, "a")
+        .join(by_b, "b")
+        .filter("ca = cb")
+        .rdd.map(lambda r: (r["ca"], (int(r["a"]), int(r["b"]), r["p"])))
         .groupByKey()
         .flatMap(lambda kv: _single(lambda: st.cluster_component(sorted(kv[1])).items()))
     )
@@ -416,5 +418,37 @@ def _stories(engine: SparkEngine) -> dict[str, int]:
     count = members.count()
     return {
         "stories": members.select("story").distinct().count(),
-        "largest_component": max(sizes_of.values(), default=1 if count else 0),
+        "largest_component": int(largest) if largest is not None else (1 if count else 0),
     }
+
+
+def components(edges: Any) -> Any:
+    """The connected components of an edge frame (a, b) as (node, component), each
+    component named by its smallest node, as the store's union-find names it: large-star
+    and small-star joins in turn (Kiveris et al. 2014) until the edges stop changing,
+    when every component is a star around its smallest node. Nothing is collected on
+    the driver; a round is a few joins, and rounds grow as log² of the longest path."""
+    from pyspark.sql import functions as f
+
+    def ordered(df: Any, x: str, y: str) -> Any:
+        return df.select(f.least(x, y).alias("a"), f.greatest(x, y).alias("b")).filter("a != b")
+
+    current = ordered(edges, "a", "b").distinct().localCheckpoint()
+    while True:
+        # large star: each node's larger neighbours join its smallest neighbour (or itself)
+        both = current.unionByName(current.select(f.col("b").alias("a"), f.col("a").alias("b")))
+        low = both.groupBy("a").agg(f.least(f.min("b"), f.first("a")).alias("m"))
+        large = ordered(both.join(low, "a").filter("b > a"), "b", "m").distinct()
+        # small star: each node and its smaller neighbours join the smallest of them
+        low = large.groupBy("b").agg(f.min("a").alias("m"))
+        small = ordered(large.join(low, "b"), "a", "m").unionByName(ordered(low, "b", "m"))
+        small = small.distinct().localCheckpoint()
+        # both are sets: equal sizes and one inside the other is equality
+        if small.count() == current.count() and small.exceptAll(current).isEmpty():
+            break
+        current = small
+    return (
+        current.select(f.col("b").alias("node"), f.col("a").alias("component"))
+        .unionByName(current.select(f.col("a").alias("node"), f.col("a").alias("component")))
+        .distinct()
+    )
