@@ -141,6 +141,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--spark-sizes", default="")
+    parser.add_argument("--engines", default="local,spark")
     parser.add_argument("--master", default="local[2]")
     parser.add_argument("--shards", type=int, default=16)
     parser.add_argument("--ingest", type=int, default=2000)
@@ -155,6 +156,7 @@ def main(argv: list[str] | None = None) -> None:
     corpus.require_data()
     sizes = [int(s) for s in args.sizes.split(",") if s]
     spark_sizes = {int(s) for s in args.spark_sizes.split(",") if s}
+    engines = [e for e in args.engines.split(",") if e]
     rows: list[tuple[str, int, dict[str, Any], float]] = []
     ingest: tuple[int, float, float] | None = None
     with tempfile.TemporaryDirectory(prefix="batch-scale-") as tmp:
@@ -164,7 +166,7 @@ def main(argv: list[str] | None = None) -> None:
             truth = batch_speed.write_shards(n, args.shards, folder / "input", args.seed)
             if ingest is None and args.ingest:
                 ingest = _ingest_sample(folder / "input", args.ingest, folder)
-            for engine in ("local", "spark") if n in spark_sizes else ("local",):
+            for engine in [e for e in engines if e == "local" or n in spark_sizes]:
                 out = folder / engine
                 master = args.master if engine == "spark" else "-"
                 result = child([str(folder / "input"), str(out), engine, master])
@@ -240,22 +242,39 @@ def _table(rows: list[tuple[str, int, dict[str, Any], float]], ingest: Any) -> N
     local = [(n, result) for engine, n, result, _ in rows if engine == "local"]
     if len(local) < 2:
         return
-    print("\nfitted exponent of seconds against articles (local engine):")
-    for stage in (*STAGES, "total"):
-        points = [
-            (n, res["cpu"] if stage == "total" else res["report"]["seconds"].get(stage, 0.0))
-            for n, res in local
-        ]
-        print(f"  {stage}: {exponent(points):.2f}")
+    for line in projection(local):
+        print(line)
+
+
+def projection(local: list[tuple[int, dict[str, Any]]]) -> list[str]:
+    """The fitted exponent of each stage's seconds against articles, and the time for
+    ``TARGET`` articles on ``TARGET_CORES`` cores projected from the largest run: each
+    stage's seconds in CPU seconds (times the run's CPU/wall share), grown by its exponent
+    (never below 1: a sub-linear fit is fixed costs and caches, not a law), divided by
+    the cores, except the stories stage: one task per strong-link component, so its
+    largest component does not divide (the worst case, a giant component, is serial)."""
     n, res = local[-1]
-    k = exponent([(m, r["cpu"]) for m, r in local])
-    projected = res["cpu"] * (TARGET / n) ** k / TARGET_CORES
-    per_core = n / res["cpu"]
-    print(
-        f"projected: {TARGET:,} articles on {TARGET_CORES} cores: {projected / 3600:.1f} h at "
-        f"exponent {k:.2f} from {n:,} ({per_core:.0f} articles/s per core); "
-        f"{TARGET / (per_core * TARGET_CORES) / 3600:.1f} h if linear"
+    share = res["cpu"] / res["wall"]
+    scale = TARGET / n
+    lines = ["", "fitted exponent of seconds against articles (local engine):"]
+    parallel = serial = 0.0
+    for stage in STAGES:
+        k = exponent([(m, r["report"]["seconds"].get(stage, 0.0)) for m, r in local])
+        cpu = res["report"]["seconds"].get(stage, 0.0) * share * scale ** max(k, 1.0)
+        if stage == "stories":
+            serial += cpu
+        else:
+            parallel += cpu
+        lines.append(f"  {stage}: {k:.2f} ({cpu / 3600:,.1f} CPU h at {TARGET:,})")
+    lines.append(f"  total (CPU s): {exponent([(m, r['cpu']) for m, r in local]):.2f}")
+    lines.append(
+        f"projected for {TARGET:,} articles on {TARGET_CORES} cores from {n:,}: "
+        f"{parallel / TARGET_CORES / 3600:.1f} h for articles, candidates and links, plus "
+        f"the stories stage's largest component: up to {serial / 3600:,.0f} h in one task "
+        f"if it holds the same share of the articles ({n / res['cpu']:.0f} articles per "
+        "CPU second overall)"
     )
+    return lines
 
 
 if __name__ == "__main__":
