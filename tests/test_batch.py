@@ -49,7 +49,9 @@ def local_out(corpus: list[Path], tmp_path_factory: pytest.TempPathFactory) -> P
 
 def table(out: Path, name: str) -> list[dict[str, Any]]:
     rows = pq.read_table(out / name).to_pylist()
-    return sorted(rows, key=lambda r: (r.get("seq", 0), r.get("a", 0), r.get("b", 0)))
+    return sorted(
+        rows, key=lambda r: (r.get("seq", 0), r.get("a", 0), r.get("b", 0), r.get("kind", ""))
+    )
 
 
 def test_local_batch_equals_the_store(corpus: list[Path], local_out: Path, tmp_path: Path) -> None:
@@ -103,6 +105,10 @@ def test_cli_batch_reports_and_exits_2_on_bad_input(corpus: list[Path], tmp_path
     assert result.exit_code == 2, result.output
     assert "3 article(s)" in result.output
     assert {p.name for p in tmp_path.iterdir()} >= {*TABLES, "meta.json"}
+    again = CliRunner().invoke(app, ["batch", *map(str, corpus[1:]), "--out", str(tmp_path)])
+    assert again.exit_code == 2, again.output
+    assert "skipped: articles, candidates, links, stories" in again.output
+    assert "3 article(s)" in again.output
 
 
 def test_spark_engine_missing_says_which_extra(
@@ -125,6 +131,9 @@ def test_spark_engine_gives_the_local_tables(
     assert report.articles == len(table(local_out, "articles"))
     for name in TABLES:
         assert table(tmp_path, name) == table(local_out, name), name
+    again = run_batch(corpus, tmp_path, BatchOptions(engine="spark", master="local[2]"))
+    assert again.resumed == ["articles", "candidates", "links", "stories"]
+    assert again.articles == report.articles
 
 
 def test_import_gives_a_store_that_finds_and_tells_stories(
@@ -165,3 +174,27 @@ def test_local_batch_reports_the_records_it_has_read(tmp_path: Path) -> None:
     assert len(heard) >= 2
     assert heard[-1] == report.articles + report.errors + report.duplicates
     assert stages == ["articles", "candidates", "links", "stories"]
+
+
+def test_spark_star_join_components_equal_union_find() -> None:
+    """The Spark engine's components (large-star/small-star joins) name each node's
+    component as the store's union-find does, on a long path (the most rounds) and a
+    random forest of small components."""
+    pytest.importorskip("pyspark", reason="the Spark engine needs the spark extra")
+    if shutil.which("java") is None:
+        pytest.skip("the Spark engine needs Java 17+ on PATH")
+    import random
+
+    from storytrace.batch.spark import components, session
+
+    rng = random.Random(3)
+    path = [(n, n + 1) for n in range(1000, 1020)]
+    rng.shuffle(path)
+    edges = path + [(rng.randrange(300), rng.randrange(300)) for _ in range(200)]
+    edges = [(a, b) for a, b in edges if a != b]
+    spark = session("local[2]", 2)
+    try:
+        found = components(spark.createDataFrame(edges, "a long, b long")).collect()
+    finally:
+        spark.stop()
+    assert {int(r["node"]): int(r["component"]) for r in found} == st.components(edges)

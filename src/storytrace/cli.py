@@ -535,6 +535,7 @@ def batch(
             f"{escape(str(out))}: {done.articles:,} article(s), {done.verified:,} verified "
             f"pair(s), {done.stories:,} stor(ies); {done.errors:,} error(s), "
             f"{done.duplicates:,} duplicate(s) (engine {done.engine})"
+            + (f"; complete before, skipped: {', '.join(done.resumed)}" if done.resumed else "")
         )
     if done.errors:
         raise typer.Exit(2)

@@ -24,6 +24,7 @@ from ..events import decode_evidence
 from ..keys import LEAD_SENTENCES, SHINGLE_K, ArticleKeys
 from ..store.records import article_from_record
 from ..store.repository import Repository, StoreSettings
+from .resume import MARKERS
 from .tables import arrow
 
 IMPORT_BATCH = 500
@@ -56,6 +57,8 @@ def import_batch(
     """
     folder = Path(folder)
     meta_path = folder / "meta.json"
+    if (folder / MARKERS).is_dir() and not (folder / MARKERS / "stories.json").exists():
+        raise NotFound(f"{folder}: the batch did not finish; run the same batch again to resume it")
     if not meta_path.exists():
         raise NotFound(f"{folder}: no batch output here (meta.json is missing); run batch first")
     settings = json.loads(meta_path.read_text(encoding="utf-8"))["settings"]

@@ -1,128 +1,172 @@
-"""The local engine: every batch stage in one process, no Spark (the reference)."""
+"""The local engine: every batch stage in one process, no Spark (the reference).
+
+Each stage reads what it needs from the tables the stages before it wrote under
+``--out`` (only the columns it uses), so a stage runs the same whether the earlier ones
+ran in this process or in a run that was stopped (``resume``).
+"""
 
 from __future__ import annotations
 
-import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from .._blas import one_blas_thread
+from ..errors import InputError
 from ..keys import Keyer
 from ..options import ReadOptions
 from ..stories.update import CHUNK
 from . import stages as st
-from .options import BatchOptions, BatchReport
 from .tables import TABLES, ColumnType, arrow
 
 
-def run_local(
-    inputs: Sequence[str | Path],
-    out: Path,
-    settings: st.BatchSettings,
-    options: BatchOptions,
-    *,
-    on_stage: Callable[[str, float], None] | None = None,
-    on_read: Callable[[int], None] | None = None,
-) -> BatchReport:
-    """Run every stage over ``inputs`` and write the tables under ``out``; ``on_read``
-    hears how many records were read so far, after each file."""
-    pa, pq = arrow()
-    report = BatchReport(engine="local")
-    keyer = Keyer(settings)
-    read_options = options.read_options or ReadOptions()
+class LocalEngine:
+    """The four stages over one run's input files, in this process."""
 
-    def write(name: str, rows: list[dict[str, Any]]) -> None:
+    def __init__(
+        self,
+        files: list[str],
+        walk_errors: list[InputError],
+        out: Path,
+        settings: st.BatchSettings,
+        read_options: ReadOptions,
+        on_read: Callable[[int], None] | None = None,
+    ) -> None:
+        self.pa, self.pq = arrow()
+        self.files, self.walk_errors, self.out = files, walk_errors, out
+        self.settings, self.read_options, self.on_read = settings, read_options, on_read
+        self._keyer: Keyer | None = None
+
+    @property
+    def keyer(self) -> Keyer:
+        """The key computer, built (and its encoder loaded) when first needed."""
+        if self._keyer is None:
+            self._keyer = Keyer(self.settings)
+        return self._keyer
+
+    def prepare(self) -> None:
+        """Nothing to start: the encoder loads in the articles stage."""
+
+    def run(self, stage: str) -> dict[str, int]:
+        """Compute ``stage``, write its tables; returns its counts for the report."""
+        with one_blas_thread():
+            result: dict[str, int] = getattr(self, f"_{stage}")()
+            return result
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+    # ---------------------------------------------------------------------- tables
+
+    def write(self, name: str, rows: list[dict[str, Any]]) -> None:
+        """Write ``rows`` as table ``name`` (one file, replacing what was there)."""
+        pa, pq = self.pa, self.pq
         columns = TABLES[name]
         schema = pa.schema([(c, _ARROW[t](pa)) for c, t in columns])
         table = pa.Table.from_pylist([{c: r.get(c) for c, _ in columns} for r in rows], schema)
-        folder = out / name
+        folder = self.out / name
         folder.mkdir(parents=True, exist_ok=True)
         for old in folder.glob("*.parquet"):
             old.unlink()
         pq.write_table(table, folder / "part-00000.parquet")
 
-    def done(stage: str, start: float) -> float:
-        now = report.timed(stage, start)
-        if on_stage is not None:
-            on_stage(stage, report.seconds[stage])
-        return now
+    def read(self, name: str, *columns: str, filters: Any = None) -> list[dict[str, Any]]:
+        """Columns of table ``name`` as rows, in ``seq`` (or ``a``, ``b``) order."""
+        rows: list[dict[str, Any]] = self.pq.read_table(
+            self.out / name, columns=list(columns), filters=filters
+        ).to_pylist()
+        return rows
 
-    start = time.perf_counter()
-    with one_blas_thread():
-        files, walk_errors = st.input_files(inputs)
-        report.inputs = len(files)
-        errors = [st.error_row(-1 - n, err) for n, err in enumerate(walk_errors)]
+    # ---------------------------------------------------------------------- stages
+
+    def _articles(self) -> dict[str, int]:
+        errors = [st.error_row(-1 - n, err) for n, err in enumerate(self.walk_errors)]
         rows: list[dict[str, Any]] = []
-        for index, path in enumerate(files):
-            for row in st.read_file(index, path, keyer, read_options):
+        for index, path in enumerate(self.files):
+            for row in st.read_file(index, path, self.keyer, self.read_options):
                 (rows if row["kind"] == "article" else errors).append(row)
-            if on_read is not None:
-                on_read(len(rows) + len(errors) - len(walk_errors))
+            if self.on_read is not None:
+                self.on_read(len(rows) + len(errors) - len(self.walk_errors))
         kept, dropped = st.dedup(rows)
         errors = sorted(errors + dropped, key=lambda r: r["seq"])
-        write("articles", kept)
-        write("errors", errors)
-        report.articles = len(kept)
-        report.duplicates = sum(1 for e in errors if e["kind"] == "duplicate")
-        report.errors = len(errors) - report.duplicates
-        start = done("articles", start)
+        self.write("articles", kept)
+        self.write("errors", errors)
+        duplicates = sum(1 for e in errors if e["kind"] == "duplicate")
+        return {
+            "inputs": len(self.files),
+            "articles": len(kept),
+            "duplicates": duplicates,
+            "errors": len(errors) - duplicates,
+        }
 
-        by_seq = {r["seq"]: r for r in kept}
+    def _candidates(self) -> dict[str, int]:
+        kept = self.read("articles", "seq", "vector", "bands", "signature")
         seqs = np.array([r["seq"] for r in kept], dtype=np.int64)
+        dim = len(kept[0]["vector"]) // 4 if kept else 1
         vectors = (
-            np.stack([st.vector_of(r) for r in kept])
-            if kept
-            else np.zeros((0, keyer.encoder.dim), np.float32)
+            np.stack([st.vector_of(r) for r in kept]) if kept else np.zeros((0, dim), np.float32)
         )
         triples = [
             t
             for chunk in range((len(kept) + CHUNK - 1) // CHUNK)
             for t in st.story_neighbours(seqs, vectors, chunk)
         ]
+        del vectors
         pairs = st.best_pairs(triples)
         buckets: dict[tuple[int, int], list[int]] = defaultdict(list)
         for r in kept:
             for band, value in enumerate(r["bands"] or ()):
                 buckets[(band, value)].append(r["seq"])
-        report.largest_bucket = max((len(b) for b in buckets.values()), default=0)
-        lsh = sorted(
-            {
-                pair
-                for bucket in buckets.values()
-                if len(bucket) > 1
-                for pair in st.lsh_pairs(bucket)
-            }
-        )
-        lsh = [(a, b) for a, b in lsh if st.textual(by_seq[a]["signature"], by_seq[b]["signature"])]
-        report.lsh_pairs = len(lsh)
-        start = done("candidates", start)
+        largest = max((len(b) for b in buckets.values()), default=0)
+        lsh = sorted({pair for b in buckets.values() if len(b) > 1 for pair in st.lsh_pairs(b)})
+        del buckets
+        signature = {r["seq"]: r["signature"] for r in kept}
+        lsh = [(a, b) for a, b in lsh if st.textual(signature[a], signature[b])]
+        rows = [{"a": a, "b": b, "cosine": c, "kind": "story"} for a, b, c in pairs]
+        rows += [{"a": a, "b": b, "cosine": None, "kind": "lsh"} for a, b in lsh]
+        self.write("candidates", sorted(rows, key=st.candidate_order))
+        return {"lsh_pairs": len(lsh), "largest_bucket": largest}
 
-        stats = st.corpus_stats(r["evidence"] for r in kept)
+    def _links(self) -> dict[str, int]:
+        candidates = self.read("candidates", "a", "b", "cosine", "kind")
+        side = {r["seq"]: r for r in self.read("articles", "seq", "evidence", "lang")}
+        stats = st.corpus_stats(r["evidence"] for r in side.values())
         scored = st.score_links(
             [
                 {
-                    "a": a,
-                    "b": b,
-                    "cosine": c,
-                    "ev_a": by_seq[a]["evidence"],
-                    "ev_b": by_seq[b]["evidence"],
-                    "lang_a": by_seq[a]["lang"],
-                    "lang_b": by_seq[b]["lang"],
+                    "a": c["a"],
+                    "b": c["b"],
+                    "cosine": c["cosine"],
+                    "ev_a": side[c["a"]]["evidence"],
+                    "ev_b": side[c["b"]]["evidence"],
+                    "lang_a": side[c["a"]]["lang"],
+                    "lang_b": side[c["b"]]["lang"],
                 }
-                for a, b, c in pairs
+                for c in candidates
+                if c["kind"] == "story"
             ],
             stats,
         )
+        del side, stats
         found: dict[tuple[int, int], set[str]] = defaultdict(set)
         for link in scored:
             if link["verify"]:
                 found[(link["a"], link["b"])].add("story")
-        for pair in lsh:
-            found[pair].add("lsh")
+        for c in candidates:
+            if c["kind"] == "lsh":
+                found[(c["a"], c["b"])].add("lsh")
+        wanted = sorted({s for pair in found for s in pair})
+        records = (
+            {
+                r["seq"]: r["record"]
+                for r in self.read("articles", "seq", "record", filters=[("seq", "in", wanted)])
+            }
+            if wanted
+            else {}
+        )
         versions = [
             v
             for (a, b), how in sorted(found.items())
@@ -131,43 +175,41 @@ def run_local(
                     {
                         "a": a,
                         "b": b,
-                        "rec_a": by_seq[a]["record"],
-                        "rec_b": by_seq[b]["record"],
+                        "rec_a": records[a],
+                        "rec_b": records[b],
                         "found_by": ",".join(sorted(how)),
                     },
-                    settings.encoder,
+                    self.settings.encoder,
                 )
             )
             is not None
         ]
         links = st.story_links(scored, versions)
-        write("links", links)
-        write("versions", versions)
-        report.links = len(links)
-        report.verified = len(versions)
-        start = done("links", start)
+        self.write("links", links)
+        self.write("versions", versions)
+        return {"links": len(links), "verified": len(versions)}
 
+    def _stories(self) -> dict[str, int]:
+        links = self.read("links", "a", "b", "p")
+        ids = {r["seq"]: r["id"] for r in self.read("articles", "seq", "id")}
         component = st.components((r["a"], r["b"]) for r in links if st.strong(r["p"]))
         grouped: dict[int, list[tuple[int, int, float]]] = defaultdict(list)
         for r in links:
             ca, cb = component.get(r["a"]), component.get(r["b"])
             if ca is not None and ca == cb:
                 grouped[ca].append((r["a"], r["b"], r["p"]))
-        story = {s: s for s in seqs.tolist()}
+        story = {s: s for s in ids}
         for edges in grouped.values():
             story.update(st.cluster_component(sorted(edges)))
         sizes: dict[int, int] = defaultdict(int)
         for c in component.values():
             sizes[c] += 1
-        report.largest_component = max(sizes.values(), default=1 if kept else 0)
-        members = [
-            {"seq": s, "id": by_seq[s]["id"], "story": by_seq[story[s]]["id"]}
-            for s in seqs.tolist()
-        ]
-        write("stories", members)
-        report.stories = len(set(story.values()))
-        done("stories", start)
-    return report
+        members = [{"seq": s, "id": ids[s], "story": ids[story[s]]} for s in sorted(ids)]
+        self.write("stories", members)
+        return {
+            "stories": len(set(story.values())),
+            "largest_component": max(sizes.values(), default=1 if ids else 0),
+        }
 
 
 _ARROW: dict[ColumnType, Callable[[Any], Any]] = {

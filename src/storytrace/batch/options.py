@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -32,12 +33,39 @@ class BatchReport:
     largest_bucket: int = 0
     largest_component: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
+    resumed: list[str] = field(default_factory=list)
 
-    def timed(self, stage: str, start: float) -> float:
-        """Record the seconds since ``start`` for ``stage``; returns now."""
+    def count(self, counts: dict[str, int]) -> None:
+        """Take a stage's counts (from its run, or from its completion marker)."""
+        for name, value in counts.items():
+            if name in _COUNTS:
+                setattr(self, name, int(value))
+
+    def timed(self, stage: str, start: float, step: Callable[[], None] | None = None) -> float:
+        """Record the seconds since ``start`` for ``stage`` (after running ``step`` if
+        given); returns now."""
+        if step is not None:
+            step()
         now = time.perf_counter()
         self.seconds[stage] = round(now - start, 3)
         return now
+
+
+_COUNTS = frozenset(
+    [
+        "inputs",
+        "articles",
+        "errors",
+        "duplicates",
+        "links",
+        "lsh_pairs",
+        "verified",
+        "stories",
+        "largest_bucket",
+        "largest_component",
+    ]
+)
+"""The report fields a stage's counts may set."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

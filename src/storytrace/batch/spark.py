@@ -2,8 +2,8 @@
 
 Reading and keys run one task per input file, the story neighbours one task per
 ``CHUNK`` of articles, link scoring and ``compare`` per partition of pairs, the clustering
-one task per strong-link component; grouping, dedup and joins are Spark SQL. Components
-are found on the driver from the collected strong links (``docs/batch.md``: limits).
+one task per strong-link component; grouping, dedup, joins and the components of the
+strong links (star joins) are Spark SQL.
 """
 
 from __future__ import annotations
@@ -11,23 +11,22 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
 
 from .._blas import one_blas_thread
-from ..errors import ConfigError, MissingDependency
+from ..errors import ConfigError, InputError, MissingDependency
 from ..events import CorpusStats, decode_evidence
 from ..keys import Keyer
 from ..options import ReadOptions
 from ..stories.model import DERIVED
 from ..stories.update import CHUNK
 from . import stages as st
-from .options import BatchOptions, BatchReport
+from .options import BatchOptions
 from .tables import TABLES, ColumnType
 
 T = TypeVar("T")
@@ -36,21 +35,78 @@ _KEYERS: dict[st.BatchSettings, Keyer] = {}
 """One Keyer per worker process (the encoder loads once per Python worker)."""
 
 
-def run_spark(
-    inputs: Sequence[str | Path],
-    out: Path,
-    settings: st.BatchSettings,
-    options: BatchOptions,
-    *,
-    on_stage: Callable[[str, float], None] | None = None,
-) -> BatchReport:
-    """Run every stage over ``inputs`` on Spark and write the tables under ``out``."""
-    files, walk_errors = st.input_files(inputs)
-    spark = session(options.master, options.shuffle_partitions or _partitions(files))
+class SparkEngine:
+    """The four stages as Spark jobs; the session starts when a stage first needs it,
+    so a rerun whose stages are all complete starts no Spark."""
+
+    def __init__(
+        self,
+        files: list[str],
+        walk_errors: list[InputError],
+        out: Path,
+        settings: st.BatchSettings,
+        read_options: ReadOptions,
+        options: BatchOptions,
+    ) -> None:
+        self.files, self.walk_errors, self.out = files, walk_errors, out
+        self.settings, self.read_options, self.options = settings, read_options, options
+        self._spark: Any = None
+        require_spark()
+
+    @property
+    def spark(self) -> Any:
+        """The session, started once."""
+        if self._spark is None:
+            partitions = self.options.shuffle_partitions or _partitions(self.files)
+            self._spark = session(self.options.master, partitions)
+        return self._spark
+
+    def prepare(self) -> None:
+        """Start the session (timed apart from the stages: 10-25 s here)."""
+        self.spark  # noqa: B018  (the property starts it once)
+
+    def run(self, stage: str) -> dict[str, int]:
+        """Compute ``stage`` from the earlier stages' tables; its counts."""
+        job = {"articles": _articles, "candidates": _candidates, "links": _links}
+        result: dict[str, int] = job.get(stage, _stories)(self)
+        return result
+
+    def close(self) -> None:
+        """Stop the session if one was started."""
+        if self._spark is not None:
+            self._spark.stop()
+            self._spark = None
+
+    def frame(self, name: str, rdd: Any) -> Any:
+        """An RDD of row dicts as a DataFrame of table ``name``."""
+        return self.spark.createDataFrame(rdd.map(_tuple(name)), _schema(name))
+
+    def write(self, name: str, df: Any) -> Any:
+        """Write ``df`` as table ``name``; the table as written."""
+        df.write.mode("overwrite").parquet(str(self.out / name))
+        return self.read(name)
+
+    def read(self, name: str) -> Any:
+        """Table ``name`` as an earlier stage wrote it."""
+        return self.spark.read.parquet(str(self.out / name))
+
+
+def require_spark() -> None:
+    """Fail early, before any work, when Spark cannot run here.
+
+    Raises:
+        MissingDependency: pyspark is not installed.
+        ConfigError: no Java to run Spark with.
+    """
     try:
-        return _run(spark, files, walk_errors, out, settings, options, on_stage)
-    finally:
-        spark.stop()
+        import pyspark  # noqa: F401
+    except ImportError:
+        raise MissingDependency("batch --engine spark", "spark", "pyspark") from None
+    if not os.environ.get("JAVA_HOME") and shutil.which("java") is None:
+        raise ConfigError(
+            "--engine spark needs Java 17 or later (none on PATH and no JAVA_HOME); "
+            "install a JDK (e.g. apt-get install openjdk-17-jre-headless) or use --engine local"
+        )
 
 
 def session(master: str | None, partitions: int) -> Any:
@@ -60,16 +116,10 @@ def session(master: str | None, partitions: int) -> Any:
         MissingDependency: pyspark is not installed.
         ConfigError: no Java to run Spark with.
     """
-    try:
-        from pyspark import SparkConf
-        from pyspark.sql import SparkSession
-    except ImportError:
-        raise MissingDependency("batch --engine spark", "spark", "pyspark") from None
-    if not os.environ.get("JAVA_HOME") and shutil.which("java") is None:
-        raise ConfigError(
-            "--engine spark needs Java 17 or later (none on PATH and no JAVA_HOME); "
-            "install a JDK (e.g. apt-get install openjdk-17-jre-headless) or use --engine local"
-        )
+    require_spark()
+    from pyspark import SparkConf
+    from pyspark.sql import SparkSession
+
     # workers start `python3` from PATH otherwise: another interpreter, without storytrace
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     conf = SparkConf()
@@ -137,39 +187,15 @@ def _rows(df: Any) -> Iterator[dict[str, Any]]:
         yield {k: bytes(v) if isinstance(v, bytearray) else v for k, v in row.asDict().items()}
 
 
-def _run(
-    spark: Any,
-    files: list[str],
-    walk_errors: list[Any],
-    out: Path,
-    settings: st.BatchSettings,
-    options: BatchOptions,
-    on_stage: Callable[[str, float], None] | None,
-) -> BatchReport:
+def _articles(engine: SparkEngine) -> dict[str, int]:
+    """Read, analyse and key every article, one task per file; dedup in SQL."""
     from pyspark import StorageLevel
     from pyspark.sql import Window
     from pyspark.sql import functions as f
 
+    spark, settings, read_options = engine.spark, engine.settings, engine.read_options
     sc = spark.sparkContext
-    report = BatchReport(engine="spark", inputs=len(files))
-    read_options = options.read_options or ReadOptions()
-    partitions = int(spark.conf.get("spark.sql.shuffle.partitions"))
-
-    def frame(name: str, rdd: Any) -> Any:
-        return spark.createDataFrame(rdd.map(_tuple(name)), _schema(name))
-
-    def write(name: str, df: Any) -> Any:
-        df.write.mode("overwrite").parquet(str(out / name))
-        return spark.read.parquet(str(out / name))
-
-    def done(stage: str, start: float) -> float:
-        now = report.timed(stage, start)
-        if on_stage is not None:
-            on_stage(stage, report.seconds[stage])
-        return now
-
-    # --- articles: read, analyse and key every article, one task per file; dedup in SQL
-    start = time.perf_counter()
+    files = engine.files
     read = (
         sc.parallelize(list(enumerate(files)), max(1, len(files)))
         .flatMap(
@@ -179,39 +205,62 @@ def _run(
         )
         .persist(StorageLevel.MEMORY_AND_DISK)
     )
-    raw = frame("articles", read.filter(lambda r: r.get("kind") == "article"))
-    failed = frame("errors", read.filter(lambda r: r.get("kind") != "article"))
+    # the rows cross into the JVM once; dedup ranks only the narrow key columns, so the
+    # records are never shuffled, and the kept rows stay in file order (seq order)
+    raw = engine.frame("articles", read.filter(lambda r: r.get("kind") == "article")).persist(
+        StorageLevel.MEMORY_AND_DISK
+    )
+    failed = engine.frame("errors", read.filter(lambda r: r.get("kind") != "article"))
+    keys = raw.select("seq", "store_key", "id", "source")
     by_key = Window.partitionBy("store_key").orderBy("seq")
-    ranked = raw.withColumn("n", f.row_number().over(by_key)).withColumn(
+    ranked = keys.withColumn("n", f.row_number().over(by_key)).withColumn(
         "kept_id", f.first("id").over(by_key)
     )
     by_id = Window.partitionBy("id").orderBy("seq")
     unique = ranked.filter("n = 1").withColumn("m", f.row_number().over(by_id))
-    columns = [c for c, _ in TABLES["articles"]]
-    articles = write("articles", unique.filter("m = 1").select(*columns).orderBy("seq"))
     duplicates = ranked.filter("n > 1").rdd.map(
         lambda r: st.refused(r.asDict(), r["kept_id"], "duplicate")
     )
     clashes = unique.filter("m > 1").rdd.map(lambda r: st.refused(r.asDict(), None, "id"))
-    walked = sc.parallelize([st.error_row(-1 - n, err) for n, err in enumerate(walk_errors)], 1)
-    errors = failed.unionByName(frame("errors", duplicates.union(clashes).union(walked)))
-    errors = write("errors", errors.orderBy("seq"))
+    walked = sc.parallelize(
+        [st.error_row(-1 - n, err) for n, err in enumerate(engine.walk_errors)], 1
+    )
+    dropped = engine.frame("errors", duplicates.union(clashes).union(walked)).persist()
+    gone = dropped.select("seq")
+    columns = [c for c, _ in TABLES["articles"]]
+    articles = engine.write(
+        "articles",
+        raw.join(f.broadcast(gone), "seq", "left_anti")
+        .select(*columns)
+        .sortWithinPartitions("seq"),
+    )
+    errors = engine.write("errors", failed.unionByName(dropped).orderBy("seq"))
     read.unpersist()
+    raw.unpersist()
+    dropped.unpersist()
     kinds = dict(errors.groupBy("kind").count().collect())
-    report.duplicates = int(kinds.get("duplicate", 0))
-    report.errors = int(kinds.get("error", 0))
-    start = done("articles", start)
+    return {
+        "inputs": len(files),
+        "articles": articles.count(),
+        "duplicates": int(kinds.get("duplicate", 0)),
+        "errors": int(kinds.get("error", 0)),
+    }
 
-    # --- candidates: story neighbours per chunk of CHUNK articles; LSH buckets in SQL
+
+def _candidates(engine: SparkEngine) -> dict[str, int]:
+    """Story neighbours per chunk of ``CHUNK`` articles; LSH buckets in SQL."""
+    from pyspark.sql import functions as f
+
+    spark = engine.spark
+    sc = spark.sparkContext
+    articles = engine.read("articles")
     kept = [(int(r["seq"]), bytes(r["vector"])) for r in articles.select("seq", "vector").collect()]
     kept.sort()
-    report.articles = len(kept)
     seqs = np.array([s for s, _ in kept], dtype=np.int64)
-    dim = _keyer(settings).encoder.dim
     vectors = (
         np.stack([st.vector_of({"vector": v}) for _, v in kept])
         if kept
-        else np.zeros((0, dim), np.float32)
+        else np.zeros((0, 1), np.float32)
     )
     shared = sc.broadcast((seqs, vectors))
     chunks = (len(kept) + CHUNK - 1) // CHUNK
@@ -222,12 +271,13 @@ def _run(
         spark.createDataFrame(triples, "a long, b long, cosine double")
         .groupBy("a", "b")
         .agg(f.max("cosine").alias("cosine"))
+        .withColumn("kind", f.lit("story"))
     )
     bands = articles.select("seq", f.posexplode("bands").alias("band", "hash"))
     sizes = bands.groupBy("band", "hash").agg(
         f.count("*").alias("size"), f.min("seq").alias("first")
     )
-    report.largest_bucket = int(sizes.agg(f.max("size")).collect()[0][0] or 0)
+    largest = int(sizes.agg(f.max("size")).collect()[0][0] or 0)
     members = bands.join(sizes.filter("size > 1"), ["band", "hash"])
     small = (
         members.filter(f.col("size") <= st.MAX_BUCKET)
@@ -249,21 +299,40 @@ def _run(
         .join(signatures.withColumnsRenamed({"seq": "a", "signature": "sig_a"}), "a")
         .join(signatures.withColumnsRenamed({"seq": "b", "signature": "sig_b"}), "b")
         .rdd.filter(lambda r: st.textual(r["sig_a"], r["sig_b"]))
-        .map(lambda r: (r["a"], r["b"], "lsh"))
+        .map(lambda r: (r["a"], r["b"], None, "lsh"))
     )
-    lsh_df = spark.createDataFrame(lsh, "a long, b long, found_by string").persist()
-    report.lsh_pairs = lsh_df.count()
-    start = done("candidates", start)
+    lsh_df = spark.createDataFrame(lsh, "a long, b long, cosine double, kind string")
+    candidates = engine.write("candidates", pairs.unionByName(lsh_df).orderBy("a", "b", "kind"))
+    shared.unpersist()
+    return {
+        "lsh_pairs": candidates.filter("kind = 'lsh'").count(),
+        "largest_bucket": largest,
+    }
 
-    # --- links: P(same event) per partition at the corpus's frequencies; compare
+
+def _links(engine: SparkEngine) -> dict[str, int]:
+    """P(same event) per partition at the corpus's frequencies; ``compare`` on the pairs
+    the stories stage verifies and the textual LSH pairs."""
+    from pyspark import StorageLevel
+    from pyspark.sql import functions as f
+
+    spark = engine.spark
+    sc = spark.sparkContext
+    partitions = int(spark.conf.get("spark.sql.shuffle.partitions"))
+    articles = engine.read("articles")
+    candidates = engine.read("candidates")
+    pairs = candidates.filter("kind = 'story'").select("a", "b", "cosine")
+    lsh_df = candidates.filter("kind = 'lsh'").select("a", "b", f.col("kind").alias("found_by"))
+    # one Counter per partition, merged on the driver: a (key, 1) pair per key through
+    # Python and a shuffle cost ten times as much
     df = (
         articles.select("evidence")
-        .rdd.flatMap(lambda r: decode_evidence(bytes(r["evidence"])).all_keys())
-        .map(lambda k: (k, 1))
-        .reduceByKey(lambda x, y: x + y)
-        .collectAsMap()
+        .rdd.mapPartitions(
+            lambda rows: [Counter(k for r in rows for k in decode_evidence(bytes(r[0])).all_keys())]
+        )
+        .fold(Counter(), lambda x, y: x + y)
     )
-    stats = sc.broadcast(CorpusStats(documents=len(kept), df=Counter(df)))
+    stats = sc.broadcast(CorpusStats(documents=articles.count(), df=df))
     side = articles.select("seq", "evidence", "lang")
     joined = pairs.join(
         side.withColumnsRenamed({"seq": "a", "evidence": "ev_a", "lang": "lang_a"}), "a"
@@ -288,13 +357,13 @@ def _run(
         .join(records.withColumnsRenamed({"seq": "b", "record": "rec_b"}), "b")
         .repartition(partitions, "a", "b")
     )
-    encoder = settings.encoder
+    encoder = engine.settings.encoder
     verdicts = todo.rdd.mapPartitions(
         lambda rows: _single(
             lambda: (v for r in _rows(rows) if (v := st.verify(r, encoder)) is not None)
         )
     )
-    versions = write("versions", frame("versions", verdicts).orderBy("a", "b"))
+    versions = engine.write("versions", engine.frame("versions", verdicts).orderBy("a", "b"))
     certain = [
         r.asDict()
         for r in versions.filter(f.col("relation").isin(*sorted(DERIVED)))
@@ -303,31 +372,36 @@ def _run(
         .collect()
     ]
     sure = sc.broadcast(certain)
-    links = write(
+    links = engine.write(
         "links",
-        frame("links", scored.mapPartitions(lambda rows: st.story_links(rows, sure.value))).orderBy(
-            "a", "b"
-        ),
+        engine.frame(
+            "links", scored.mapPartitions(lambda rows: st.story_links(rows, sure.value))
+        ).orderBy("a", "b"),
     )
     scored.unpersist()
-    lsh_df.unpersist()
-    report.links = links.count()
-    report.verified = versions.count()
-    start = done("links", start)
+    return {"links": links.count(), "verified": versions.count()}
 
-    # --- stories: components of the collected strong links, then each component clustered
-    strong = [
-        (int(r["a"]), int(r["b"]))
-        for r in links.select("a", "b", "p").collect()
-        if st.strong(float(r["p"]))
-    ]
-    component = st.components(strong)
-    sizes_of = Counter(component.values())
-    report.largest_component = max(sizes_of.values(), default=1 if kept else 0)
-    owner = sc.broadcast(component)
+
+def _stories(engine: SparkEngine) -> dict[str, int]:
+    """Components of the strong links by star joins, then each component clustered."""
+    from pyspark.sql import functions as f
+
+    spark = engine.spark
+    articles, links = engine.read("articles"), engine.read("links")
+    strong = spark.createDataFrame(
+        links.select("a", "b", "p").rdd.filter(lambda r: st.strong(r["p"])).map(lambda r: r[:2]),
+        "a long, b long",
+    )
+    owner = components(strong)
+    sizes = owner.groupBy("component").count()
+    largest = sizes.agg(f.max("count")).collect()[0][0]
+    by_a = owner.withColumnsRenamed({"node": "a", "component": "ca"})
+    by_b = owner.withColumnsRenamed({"node": "b", "component": "cb"})
     stories = (
-        links.rdd.map(lambda r: (owner.value.get(r["a"]), (int(r["a"]), int(r["b"]), r["p"])))
-        .filter(lambda kv: kv[0] is not None and owner.value.get(kv[1][1]) == kv[0])
+        links.join(by_a, "a")
+        .join(by_b, "b")
+        .filter("ca = cb")
+        .rdd.map(lambda r: (r["ca"], (int(r["a"]), int(r["b"]), r["p"])))
         .groupByKey()
         .flatMap(lambda kv: _single(lambda: st.cluster_component(sorted(kv[1])).items()))
     )
@@ -340,7 +414,41 @@ def _run(
         .select("seq", "id", "story")
         .orderBy("seq")
     )
-    members = write("stories", members)
-    report.stories = members.select("story").distinct().count()
-    done("stories", start)
-    return report
+    members = engine.write("stories", members)
+    count = members.count()
+    return {
+        "stories": members.select("story").distinct().count(),
+        "largest_component": int(largest) if largest is not None else (1 if count else 0),
+    }
+
+
+def components(edges: Any) -> Any:
+    """The connected components of an edge frame (a, b) as (node, component), each
+    component named by its smallest node, as the store's union-find names it: large-star
+    and small-star joins in turn (Kiveris et al. 2014) until the edges stop changing,
+    when every component is a star around its smallest node. Nothing is collected on
+    the driver; a round is a few joins, and rounds grow as log² of the longest path."""
+    from pyspark.sql import functions as f
+
+    def ordered(df: Any, x: str, y: str) -> Any:
+        return df.select(f.least(x, y).alias("a"), f.greatest(x, y).alias("b")).filter("a != b")
+
+    current = ordered(edges, "a", "b").distinct().localCheckpoint()
+    while True:
+        # large star: each node's larger neighbours join its smallest neighbour (or itself)
+        both = current.unionByName(current.select(f.col("b").alias("a"), f.col("a").alias("b")))
+        low = both.groupBy("a").agg(f.least(f.min("b"), f.first("a")).alias("m"))
+        large = ordered(both.join(low, "a").filter("b > a"), "b", "m").distinct()
+        # small star: each node and its smaller neighbours join the smallest of them
+        low = large.groupBy("b").agg(f.min("a").alias("m"))
+        small = ordered(large.join(low, "b"), "a", "m").unionByName(ordered(low, "b", "m"))
+        small = small.distinct().localCheckpoint()
+        # both are sets: equal sizes and one inside the other is equality
+        if small.count() == current.count() and small.exceptAll(current).isEmpty():
+            break
+        current = small
+    return (
+        current.select(f.col("b").alias("node"), f.col("a").alias("component"))
+        .unionByName(current.select(f.col("a").alias("node"), f.col("a").alias("component")))
+        .distinct()
+    )

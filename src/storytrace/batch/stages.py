@@ -42,6 +42,7 @@ from ..store.vectors import ExactIndex
 from ..stories.model import DERIVED
 from ..stories.update import CHUNK, earlier_neighbours, link_pairs, worth_verifying
 from ..verify import pair_encoder
+from .parquet import is_parquet, read_parquet
 from .tables import SEQ_BITS
 
 Row = dict[str, Any]
@@ -101,8 +102,9 @@ def error_row(seq: int, err: InputError, kind: str = "error") -> Row:
 
 
 def read_file(index: int, path: str, keyer: Keyer, options: ReadOptions) -> Iterator[Row]:
-    """Every article of one input file as an ``articles`` row with its keys (``kind``
-    "article"), and every bad record as an ``errors`` row (``kind`` "error")."""
+    """Every article of one input file (any format ``add`` reads, or Parquet) as an
+    ``articles`` row with its keys (``kind`` "article"), and every bad record as an
+    ``errors`` row (``kind`` "error")."""
     base = index << SEQ_BITS
     # the encoder's sentence cache hands a sentence seen before the vector computed in
     # another batch (equal to an ulp): each file starts from an empty one, so its vectors
@@ -111,7 +113,9 @@ def read_file(index: int, path: str, keyer: Keyer, options: ReadOptions) -> Iter
     if cache is not None:
         cache.clear()
     batch: list[tuple[int, Article]] = []
-    for n, item in enumerate(iter_raw(path, options)):
+    parquet = options.format is None and is_parquet(path)
+    items = read_parquet(path, options) if parquet else iter_raw(path, options)
+    for n, item in enumerate(items):
         seq = base | n
         try:
             if isinstance(item, InputError):
@@ -261,6 +265,11 @@ def lsh_pairs(bucket: Sequence[int]) -> Iterator[tuple[int, int]]:
     for i, a in enumerate(members):
         for b in members[i + 1 :]:
             yield a, b
+
+
+def candidate_order(row: Row) -> tuple[int, int, str]:
+    """The order of the ``candidates`` table: (a, b, kind)."""
+    return row["a"], row["b"], row["kind"]
 
 
 def textual(sig_a: bytes | None, sig_b: bytes | None) -> bool:

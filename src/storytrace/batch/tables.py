@@ -41,6 +41,15 @@ ERRORS: tuple[tuple[str, ColumnType], ...] = (
 )
 """One row per input that gave no article: the same messages as ``storytrace add``."""
 
+CANDIDATES: tuple[tuple[str, ColumnType], ...] = (
+    ("a", "long"),
+    ("b", "long"),
+    ("cosine", "double"),  # the lead vectors' cosine; null for an LSH pair
+    ("kind", "string"),  # "story" (a nearest earlier lead vector) or "lsh" (a shared band)
+)
+"""The pairs the links stage scores and verifies (``a < b`` by ``seq``), one row per way
+a pair was found, in (a, b, kind) order."""
+
 LINKS: tuple[tuple[str, ColumnType], ...] = (
     ("a", "long"),
     ("b", "long"),
@@ -72,6 +81,7 @@ STORIES: tuple[tuple[str, ColumnType], ...] = (
 TABLES: dict[str, tuple[tuple[str, ColumnType], ...]] = {
     "articles": ARTICLES,
     "errors": ERRORS,
+    "candidates": CANDIDATES,
     "links": LINKS,
     "versions": VERSIONS,
     "stories": STORIES,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import replace
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from ..errors import EmptyInput, InputError, MalformedInput
 from ..model import RawArticle
@@ -66,6 +66,17 @@ def parse_record(line: bytes, where: str) -> RawArticle:
         raise MalformedInput(where, f"invalid JSON: {str(err).split(';')[0]}") from None
     if not isinstance(record, dict):
         raise MalformedInput(where, f"expected a JSON object, got {_json_type(record)}")
+    return record_to_raw(record, where)
+
+
+def record_to_raw(record: dict[str, Any], where: str) -> RawArticle:
+    """One record's fields (JSON Lines' names: ``text``, ``id``, ``title``...) as a
+    RawArticle, with JSON Lines' validation and messages (also for Parquet rows).
+
+    Raises:
+        MalformedInput: a field missing or of the wrong type.
+        EmptyInput: ``text`` is blank.
+    """
     record = {k: scrub_surrogates(v) if isinstance(v, str) else v for k, v in record.items()}
     text = record.get("text")
     if text is None:
