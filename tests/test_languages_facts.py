@@ -113,3 +113,29 @@ def test_single_guillemets_quote() -> None:
     )
     quotes = [q.text for s in sentence.sentences for q in s.facts.quotes]
     assert quotes == ["Wir werden die Truppen nicht abziehen"]
+
+
+@pytest.mark.parametrize("apostrophe", ["'", "’", "ʼ"])
+def test_a_ukrainian_weekday_with_any_apostrophe(apostrophe: str) -> None:
+    """WMT22 en-uk writes "п’ятницю" with a typographic apostrophe: the word is whole."""
+    text = (
+        f"У п{apostrophe}ятницю Надхім Захаві наполягав на тому, що фотографія – просто "
+        "приклад того, як Джонсон «дякує своїм співробітникам»."
+    )
+    assert _dates(text) == ["-W-5"]
+
+
+def test_a_weekday_changed_in_a_ukrainian_translation() -> None:
+    """Real WMT22 pair; "неділю" planted as "п’ятницю" (typographic apostrophe)."""
+    en = (
+        "On Sunday Nadhim Zahawi insisted the picture was just an example of Johnson "
+        '"thanking his staff" and used it to play down the party scandal as "hype."'
+    )
+    uk = (
+        "У неділю Надхім Захаві наполягав на тому, що фотографія\xa0– просто приклад того, "
+        "як Джонсон «дякує своїм співробітникам», і використав її, щоб загасити скандал із "
+        "вечірками, назвавши його «хайпом»."
+    )
+    assert [c for c in _changes(en, uk) if c[0] == "date"] == []
+    edited = uk.replace("неділю", "п’ятницю")
+    assert [c for c in _changes(en, edited) if c[0] == "date"] == [("date", "Sunday", "п’ятницю")]

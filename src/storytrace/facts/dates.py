@@ -105,7 +105,8 @@ class _Patterns:
 
 
 _DIGIT = re.compile(r"\d")
-_WORDS = re.compile(r"[^\W\d_]+")
+_WORDS = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*")
+"""Words, an apostrophe inside allowed (Ukrainian "п’ятницю")."""
 _ISO = re.compile(r"(?<![\w-])(\d{4})-(\d{2})-(\d{2})(?![\w-])")
 _DOTTED = re.compile(r"(?<![\w.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)")
 _YEAR = re.compile(r"(?<![\w,.])(?:1[5-9]|20)\d{2}(?!\w|[,.]\d)")

@@ -28,13 +28,17 @@ _QUOTE_RE = re.compile(r"[\"“”«»„‘’‹›]")
 _INITIAL_AFTER = frozenset(".!?:;…([") | OPENING_QUOTES
 
 
+APOSTROPHE_WORDS = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)+")
+"""Words with an apostrophe inside: Ukrainian "п’ятниця", French "aujourd'hui"."""
 _WORDS = re.compile(r"[^\W\d_]+")
 
 
 @functools.lru_cache(maxsize=256)
 def word_set(text: str) -> frozenset[str]:
-    """The lowercase words of a sentence; cached, since dates and numbers both ask."""
-    return frozenset(_WORDS.findall(text.lower()))
+    """The lowercase words of a sentence; cached, since dates and numbers both ask. A word
+    with an apostrophe inside counts whole and in parts ("п’ятницю", "don't" and "don")."""
+    lower = text.lower()
+    return frozenset(_WORDS.findall(lower)) | frozenset(APOSTROPHE_WORDS.findall(lower))
 
 
 class Token(NamedTuple):
