@@ -75,6 +75,12 @@ FRAMED = {
 }
 
 
+def _changes(a: str, b: str) -> list[tuple[str, str | None, str | None]]:
+    comparison = compare(from_text(a), from_text(b))
+    assert any(p.a and p.b for p in comparison.pairs), "the sentences are not aligned"
+    return [(c.type, c.a, c.b) for p in comparison.pairs for c in p.changes]
+
+
 def _hedges(a: str, b: str) -> list[tuple[str | None, str | None]]:
     comparison = compare(from_text(a), from_text(b))
     assert any(p.a and p.b for p in comparison.pairs), "the sentences are not aligned"
@@ -127,3 +133,44 @@ def test_german_sollen_is_hearsay_only_before_a_perfect() -> None:
     must = from_text("Die Regierung soll nun schnell handeln, fordern die Verbände.")
     assert [h.key for s in said.sentences for h in s.facts.hedges] == ["said to"]
     assert [h.key for s in must.sentences for h in s.facts.hedges] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "isos"),
+    [
+        (
+            "Am Freitag, dem 15. März 2024, traf der Kanzler in Warschau ein, gestern war er "
+            "noch in Paris.",
+            ["-W-5", "2024-03-15", "-P1D"],
+        ),
+        (
+            "Le vendredi 15 mars 2024, le président est arrivé à Varsovie ; hier il était "
+            "encore à Paris.",
+            ["-W-5", "2024-03-15", "-P1D"],
+        ),
+        (
+            "El viernes 15 de marzo de 2024 el presidente llegó a Varsovia; ayer estaba "
+            "todavía en París.",
+            ["-W-5", "2024-03-15", "-P1D"],
+        ),
+        (
+            "W piątek 15 marca 2024 roku premier przyjechał do Warszawy, a w środę był "
+            "jeszcze w Paryżu.",
+            ["-W-5", "2024-03-15", "-W-3"],
+        ),
+    ],
+)
+def test_dates_in_german_french_spanish_polish(text: str, isos: list[str]) -> None:
+    """Weekdays, month names (Polish in its cases) and relative days; "15. März" is a
+    day with its ordinal period, not the end of a sentence."""
+    article = from_text(text)
+    assert len(article.sentences) == 1
+    assert [d.iso for s in article.sentences for d in s.facts.dates] == isos
+
+
+def test_a_weekday_changed_in_a_german_translation() -> None:
+    en = "On Friday the chancellor met the Polish prime minister in Warsaw to discuss aid."
+    de = "Am Freitag traf der Kanzler den polnischen Ministerpräsidenten in Warschau."
+    assert [c for c in _changes(en, de) if c[0] == "date"] == []
+    edited = de.replace("Freitag", "Dienstag")
+    assert [c for c in _changes(en, edited) if c[0] == "date"] == [("date", "Friday", "Dienstag")]
