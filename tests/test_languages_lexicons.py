@@ -174,3 +174,20 @@ def test_a_weekday_changed_in_a_german_translation() -> None:
     assert [c for c in _changes(en, de) if c[0] == "date"] == []
     edited = de.replace("Freitag", "Dienstag")
     assert [c for c in _changes(en, edited) if c[0] == "date"] == [("date", "Friday", "Dienstag")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Der Kanzler sagte: „Wir werden die Ukraine weiter unterstützen.“",
+        "Der Kanzler sagte: »Wir werden die Ukraine weiter unterstützen.«",
+        "Premier powiedział: „Nie oddamy ani metra naszej ziemi”.",
+        "Le président a déclaré : « Nous ne céderons pas un mètre » hier soir.",
+        "Le président a déclaré : ‹ Nous ne céderons pas un mètre › hier soir.",
+        "Зеленський заявив: «Ми не віддамо жодного метра землі».",
+    ],
+)
+def test_quotation_marks_of_every_language(text: str) -> None:
+    quotes = [q.text for s in from_text(text).sentences for q in s.facts.quotes]
+    assert len(quotes) == 1
+    assert not any(mark in quotes[0] for mark in "„“”«»‹›")
