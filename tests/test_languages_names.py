@@ -110,3 +110,21 @@ def test_a_capitalised_phrase_translated_is_no_name_change() -> None:
     en = "The Group of Seven leaders warned Russia on Sunday of massive consequences."
     ru = "В воскресенье лидеры Большой семерки предупредили Россию о серьезных последствиях."
     assert _names(en, ru) == []
+
+
+TRUSS_EN = (
+    'Ms Truss said: "The UK is providing vital humanitarian assistance in Afghanistan this winter.'
+)
+TRUSS_RU = (
+    "Трасс заявила: «Этой зимой Великобритания предоставляет Афганистану необходимую "
+    "гуманитарную помощь."
+)
+
+
+def test_a_speaker_replaced_by_a_word_opening_the_sentence() -> None:
+    """The new speaker opens the sentence, so the extractor takes it for no name; it still
+    stands where a speaker does, against an English speaker without counterpart."""
+    assert _names(TRUSS_EN, TRUSS_RU) == []
+    edited = TRUSS_RU.replace("Трасс", "Петрова")
+    assert _names(TRUSS_EN, edited) == [("Truss", "Петрова")]
+    assert _names(edited, TRUSS_EN) == [("Петрова", "Truss")]

@@ -76,8 +76,9 @@ def _onsets_agree(p: str, q: str) -> bool:
 
 def _sounds_alike(x: Name, y: Name) -> bool:
     """One word of each starts with a consonant of the same class and shares its sound
-    code, or the longer code extends the shorter (a case ending: "Макроном" / "Macron");
-    a one-class code ("Лі", "N") only equals. "Johnson" / "Каммінгс" differ by onset."""
+    code, or the longer code extends the shorter by the "m" of a case ending
+    ("Путиным" / "Putin"); a one-class code ("Лі", "N") only equals. "Johnson" /
+    "Каммінгс" differ by onset, "Raisi" / "Роджерс" by the consonants after."""
     words_x = [(w, sound_keys(_word_name(w, 0))) for w in _romanised(x)]
     words_y = [(w, sound_keys(_word_name(w, 0))) for w in _romanised(y)]
     return any(
@@ -184,7 +185,36 @@ def cross_name_changes(
         return [Change("name", _the_one(a, lang_a), y[1].text, "person")]
     if x is not None and not only_b and _one_sided(*x, b, lang_a, lang_b):
         return [Change("name", x[1].text, _the_one(b, lang_b), "person")]
+    # a speaker the other side names with a word the extractor did not take for a name
+    # (it opens the sentence: "Кольстону заявила: ...")
+    if x is not None and y is None and _speaker(*x, lang_a):
+        word = _new_speaker(b, a, lang_b)
+        if word is not None:
+            return [Change("name", x[1].text, word, "person")]
+    if y is not None and x is None and _speaker(*y, lang_b):
+        word = _new_speaker(a, b, lang_a)
+        if word is not None:
+            return [Change("name", word, y[1].text, "person")]
     return []
+
+
+def _new_speaker(side: Sequence[Sentence], other: Sequence[Sentence], lang: str) -> str | None:
+    """The one capitalised word of ``side`` that stands where a speaker does, is no name
+    the extractor found, and has no counterpart on the other side."""
+    counterparts = [n for s in other for n in s.facts.names] + _capitalised_words(other)
+    lex = load(lang)
+    found = set()
+    for s in side:
+        spans = {(n.start, n.end) for n in s.facts.names}
+        for m in _CAPITALISED.finditer(s.text):
+            word = _word_name(m.group(), m.start())
+            if not m.group()[:1].isupper() or (word.start, word.end) in spans:
+                continue
+            if basic_fold(m.group()) in lex.pronouns or not _candidate(word, lang):
+                continue
+            if _speaker(s, word, lang) and not any(_matches(word, y) for y in counterparts):
+                found.add(m.group())
+    return found.pop() if len(found) == 1 else None
 
 
 def _the_one(sentences: Sequence[Sentence], lang: str) -> str | None:
