@@ -126,6 +126,19 @@ def test_translation_direction_is_unknown_without_dates() -> None:
     assert comparison.relation.direction == "unknown"
 
 
+def test_translation_direction_follows_publication_times() -> None:
+    """Publication times decide, against the material: the longer Ukrainian version was
+    published first, so it is the original."""
+    import datetime as dt
+
+    uk = from_text(UK + "\n\nЦе додаткове речення від редакції.", published=dt.date(2024, 3, 1))
+    en = from_text(EN, published=dt.date(2024, 3, 4))
+    relation = compare(en, uk).relation
+    assert relation.label == "translation"
+    assert relation.direction == "b_to_a"
+    assert [e.name for e in relation.direction_evidence] == ["published"]
+
+
 def test_names_across_scripts_share_keys() -> None:
     keys = [
         {n.key for s in from_text(t).sentences for n in s.facts.names}

@@ -113,3 +113,60 @@ def test_single_guillemets_quote() -> None:
     )
     quotes = [q.text for s in sentence.sentences for q in s.facts.quotes]
     assert quotes == ["Wir werden die Truppen nicht abziehen"]
+
+
+@pytest.mark.parametrize("apostrophe", ["'", "’", "ʼ"])
+def test_a_ukrainian_weekday_with_any_apostrophe(apostrophe: str) -> None:
+    """WMT22 en-uk writes "п’ятницю" with a typographic apostrophe: the word is whole."""
+    text = (
+        f"У п{apostrophe}ятницю Надхім Захаві наполягав на тому, що фотографія – просто "
+        "приклад того, як Джонсон «дякує своїм співробітникам»."
+    )
+    assert _dates(text) == ["-W-5"]
+
+
+def test_a_weekday_changed_in_a_ukrainian_translation() -> None:
+    """Real WMT22 pair; "неділю" planted as "п’ятницю" (typographic apostrophe)."""
+    en = (
+        "On Sunday Nadhim Zahawi insisted the picture was just an example of Johnson "
+        '"thanking his staff" and used it to play down the party scandal as "hype."'
+    )
+    uk = (
+        "У неділю Надхім Захаві наполягав на тому, що фотографія\xa0– просто приклад того, "
+        "як Джонсон «дякує своїм співробітникам», і використав її, щоб загасити скандал із "
+        "вечірками, назвавши його «хайпом»."
+    )
+    assert [c for c in _changes(en, uk) if c[0] == "date"] == []
+    edited = uk.replace("неділю", "п’ятницю")
+    assert [c for c in _changes(en, edited) if c[0] == "date"] == [("date", "Sunday", "п’ятницю")]
+
+
+RUGBY_EN = [
+    "It concluded an exhilarating spell of end-to-end rugby in which the rivals took it in "
+    "turns to attack from deep and, having been at the heart of the home advances, Barbeary "
+    "delivered the telling blow.",
+    "A kind bounce off Murray's kick presented Earls with the simplest of tries as Munster "
+    "hit back and then Frost departed for the sin-bin as the home side were reduced to 13.",
+    "It did not take long for the advantage in personnel to be felt as Beirne started a "
+    "breakout try that ended with full-back Campbell producing a brilliant finish.",
+]
+RUGBY_RU = [
+    "Это закончилось захватывающим поединком через всю площадку, в котором соперники по "
+    "очереди атаковали издалека и, оказавшись в центре обстрела хозяев поля, Барбери нанес "
+    "точный удар.",
+    "Хороший удар Мюррея отскочил, представив Эрлсу возможность сделать легкую попытку, "
+    "затем Мюнстер нанесл ответный удар и Фроста отправили на штрафную скамью, а команда "
+    "хозяев поля сократилась до 13 игроков.",
+    "Чтобы превосходство состава стало ощутимым, потребовалось совсем немного времени, Бирн "
+    "сделал попытку прорыва, которая завершилась блестящим финишем от фуллбека Кемпбелла.",
+]
+
+
+def test_a_number_changed_across_languages_keeps_its_sentence_aligned() -> None:
+    """Real WMT22 en-ru sentences, "13" planted as "19": the sentence alone between two
+    aligned ones stays paired (a changed number), not dropped and added."""
+    en = "\n\n".join(RUGBY_EN)
+    edited = "\n\n".join(RUGBY_RU).replace("до 13", "до 19")
+    comparison = compare(from_text(en), from_text(edited))
+    assert [(p.a, p.b) for p in comparison.pairs] == [((0,), (0,)), ((1,), (1,)), ((2,), (2,))]
+    assert ("number", "13", "19") in _changes(en, edited)

@@ -185,6 +185,11 @@ def _fill_gaps(
 ) -> list[Unit]:
     """Take 1:1 pairs inside the gaps between matched units (see the module docstring).
 
+    Across languages a gap of one sentence on each side is one pair, whatever its score
+    (if the lengths agree within a factor of two):
+    a translation keeps the order, and a sentence whose one number, date or name was
+    changed scores low on the anchors it no longer shares ("19 игроков" for "13").
+
     A pair left over in a gap is also taken, whatever its score, when both sentences
     quote someone inside the same frame (the words outside the quotation marks mostly
     the same: 'The US ambassador, Richard Norland, said "..."'): a quotation reworded
@@ -211,7 +216,8 @@ def _fill_gaps(
         for i in range(a1 - a0):
             j = int(np.argmax(gap[i]))
             score = float(gap[i, j])
-            if score > opts.gap_threshold and int(np.argmax(gap[:, j])) == i:
+            lone = a1 - a0 == 1 and b1 - b0 == 1 and _lone_pair(sim, a0, b0)
+            if (score > opts.gap_threshold or lone) and int(np.argmax(gap[:, j])) == i:
                 filled.append(Unit((a0 + i,), (b0 + j,), "match", score))
         if sim is not None and (grid.exact or gap.size <= _QUOTE_CELLS):
             taken_a = {u.a[0] for u in filled if a0 <= u.a[0] < a1}
@@ -232,6 +238,15 @@ def _fill_gaps(
             continue
         out.append(unit)
     return out
+
+
+def _lone_pair(sim: UnitSimilarity | None, i: int, j: int) -> bool:
+    """Across languages, two sentences alone in a gap are one statement when their
+    lengths agree within a factor of two (a fragment left over is no translation)."""
+    if sim is None or not sim.cross_lingual:
+        return False
+    size_a, size_b = len(sim.a[i].text), len(sim.b[j].text)
+    return max(size_a, size_b) <= 2 * min(size_a, size_b)
 
 
 _QUOTE_CELLS = 100_000

@@ -65,14 +65,18 @@ class _Lexicon:
     after_number: frozenset[str]
     continuations: frozenset[str]
     starters: frozenset[str]
+    months: frozenset[str] = frozenset()
+    """Month names: "15. März", "15. marca" (a day with an ordinal period) go on."""
 
 
 def _lexicon(lang: str | None) -> _Lexicon:
-    return _load_lexicon(_lexicons.languages_for(lang, _LEXICON))
+    return _load_lexicon(
+        _lexicons.languages_for(lang, _LEXICON), _lexicons.languages_for(lang, "dates")
+    )
 
 
 @functools.cache
-def _load_lexicon(langs: tuple[str, ...]) -> _Lexicon:
+def _load_lexicon(langs: tuple[str, ...], date_langs: tuple[str, ...] = ()) -> _Lexicon:
     """The merged lists of ``langs``, built once per language set."""
 
     def words(name: str, key: str) -> frozenset[str]:
@@ -85,6 +89,11 @@ def _load_lexicon(langs: tuple[str, ...]) -> _Lexicon:
         after_number=words(_LEXICON, "after_number"),
         continuations=words(_LEXICON, "continuations"),
         starters=words(_STARTERS, "starters"),
+        months=frozenset(
+            m.lower()
+            for code in date_langs
+            for m in _lexicons.read(code, "dates").get("months", {})
+        ),
     )
 
 
@@ -198,6 +207,8 @@ def _ends_after_token(
         # "1." list numbers and "5. 9" (decimals spaced out by a tokenizer, as in ECB+)
         # are not ends; "on December 12. 96.5% voted" is.
         if first and len(token) <= 3:
+            return False
+        if len(token) <= 2 and bare.lower() in lex.months:
             return False
         return _SPACED_DECIMAL.match(word) is None
     if token in lex.before_number and next_is_number:

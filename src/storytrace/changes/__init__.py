@@ -44,6 +44,7 @@ from .attribution import attribution_changes
 from .claims import claim_changes
 from .framing import SCARE_PREFIX, framing_changes, has_lexicon, hedge_changes
 from .names import name_changes
+from .names_xl import cross_name_changes
 from .numbers import date_changes, is_measure, number_changes
 from .quotes import quote_changes
 
@@ -68,7 +69,10 @@ def fact_changes(
     both = (lang, lang_b if lang_b is not None else lang)
     changes += number_changes(a, b, code)
     changes += date_changes(a, b)
-    changes += name_changes(a, b, cross_lingual=cross_lingual)
+    if cross_lingual:
+        changes += cross_name_changes(a, b, code, (lang_b or code).split("-")[0])
+    else:
+        changes += name_changes(a, b)
     if not cross_lingual:
         # Quoted words always differ across languages; comparing them says nothing.
         changes += quote_changes(a, b, code)

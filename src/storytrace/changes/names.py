@@ -1,15 +1,14 @@
-"""Name changes: a person, organisation or place replaced by another, in place."""
+"""Name changes in one language: a person, organisation or place replaced by another,
+in place (across languages: ``names_xl``)."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from ..facts.name_keys import same_entity, to_latin
 from ..model import Change, Name, Sentence
 from .common import NAME_CONTEXT
 
-_LATIN_TEXT = re.compile(r"[A-Za-z]")
 _SOUND = str.maketrans("bfpcgjkqsxzdtlmnr", "11122222222334556")
 """Consonant classes; "v"/"w" count as vowels ("Downes" / "Даунс")."""
 _DIGRAPHS = (("dzh", "j"), ("sch", "s"), ("shch", "s"), ("kh", "h"), ("zh", "j"), ("ts", "s"))
@@ -30,14 +29,6 @@ def sound_keys(name: Name) -> frozenset[str]:
     return frozenset(out)
 
 
-def _same_across_scripts(x: Name, y: Name) -> bool:
-    if same_entity(x, y) or any(w in y.key.split() for w in x.key.split()):
-        return True
-    if bool(_LATIN_TEXT.search(x.text)) == bool(_LATIN_TEXT.search(y.text)):
-        return True  # one script on both sides, yet no match: a brand kept, not a change
-    return any(p.startswith(q) or q.startswith(p) for p in sound_keys(x) for q in sound_keys(y))
-
-
 def _context(sentence: Sentence, name: Name) -> tuple[str, str]:
     """The word before and the word after a name, casefolded ("" at either end)."""
     before = NAME_CONTEXT.findall(sentence.text[: name.start])
@@ -45,9 +36,7 @@ def _context(sentence: Sentence, name: Name) -> tuple[str, str]:
     return (before[-1].casefold() if before else "", after[0].casefold() if after else "")
 
 
-def name_changes(
-    a: Sequence[Sentence], b: Sequence[Sentence], *, cross_lingual: bool
-) -> list[Change]:
+def name_changes(a: Sequence[Sentence], b: Sequence[Sentence]) -> list[Change]:
     """Substitutions: a name replaced by another of its kind (person, organisation, place).
 
     A name merely left out ("Axios" -> "the outlet") or added is not a change. Two people
@@ -60,21 +49,8 @@ def name_changes(
     """
     names_a = [(s, n) for s in a for n in s.facts.names]
     names_b = [(s, n) for s in b for n in s.facts.names]
-    same: Callable[[Name, Name], bool] = same_entity
-    all_a, all_b = names_a, names_b
-    if cross_lingual:
-        # romanised keys compared by sound, only between people (places and organisations
-        # are translated, not transliterated); but a "person" that sounds like any name
-        # on the other side is accounted for: outside English the extractor takes case
-        # forms of places for people ("Новой Зеландией" = "New Zealand", "Южной Африки"
-        # = "South Africa"), and "Манделой" typed "other" is still "Mandela"
-        same = _same_across_scripts
-        names_a = [(s, n) for s, n in names_a if n.kind == "person"]
-        names_b = [(s, n) for s, n in names_b if n.kind == "person"]
-    only_a = [(s, x) for s, x in names_a if not any(same(x, y) for _, y in all_b)]
-    only_b = [(s, y) for s, y in names_b if not any(same(x, y) for _, x in all_a)]
-    if cross_lingual and (len(only_a) != 1 or len(only_b) != 1):
-        return []  # across scripts only one person for another is clear enough
+    only_a = [(s, x) for s, x in names_a if not any(same_entity(x, y) for _, y in names_b)]
+    only_b = [(s, y) for s, y in names_b if not any(same_entity(x, y) for _, x in names_a)]
     out: list[Change] = []
     used: set[int] = set()
     for sx, x in only_a:

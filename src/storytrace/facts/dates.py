@@ -105,7 +105,8 @@ class _Patterns:
 
 
 _DIGIT = re.compile(r"\d")
-_WORDS = re.compile(r"[^\W\d_]+")
+_WORDS = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*")
+"""Words, an apostrophe inside allowed (Ukrainian "п’ятницю")."""
 _ISO = re.compile(r"(?<![\w-])(\d{4})-(\d{2})-(\d{2})(?![\w-])")
 _DOTTED = re.compile(r"(?<![\w.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)")
 _YEAR = re.compile(r"(?<![\w,.])(?:1[5-9]|20)\d{2}(?!\w|[,.]\d)")
@@ -135,8 +136,8 @@ def _patterns(lang: str) -> _Patterns | None:
     month = rf"(?P<m>{_alt(list(lex.months))})\.?"
     ords = lex.ordinal_suffix
     day = rf"(?P<d>\d{{1,2}})(?:{ords})?" if ords else r"(?P<d>\d{1,2})"
-    year = r"(?:,?\s+(?P<y>\d{4})(?!\d))?"
     joiners = rf"(?:(?:{_alt(list(lex.day_month_joiners))})\s+)?" if lex.day_month_joiners else ""
+    year = rf"(?:,?\s+{joiners}(?P<y>\d{{4}})(?!\d))?"  # "15 de marzo de 2024"
     flags = re.IGNORECASE
     not_quantity = r"(?![\d%]|[.,:]\d|\s*(?:%|percent|per cent))"
     cues = [*lex.weekday_past_cues, *lex.weekday_future_cues, "this"]

@@ -28,13 +28,17 @@ _QUOTE_RE = re.compile(r"[\"“”«»„‘’‹›]")
 _INITIAL_AFTER = frozenset(".!?:;…([") | OPENING_QUOTES
 
 
+APOSTROPHE_WORDS = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)+")
+"""Words with an apostrophe inside: Ukrainian "п’ятниця", French "aujourd'hui"."""
 _WORDS = re.compile(r"[^\W\d_]+")
 
 
 @functools.lru_cache(maxsize=256)
 def word_set(text: str) -> frozenset[str]:
-    """The lowercase words of a sentence; cached, since dates and numbers both ask."""
-    return frozenset(_WORDS.findall(text.lower()))
+    """The lowercase words of a sentence; cached, since dates and numbers both ask. A word
+    with an apostrophe inside counts whole and in parts ("п’ятницю", "don't" and "don")."""
+    lower = text.lower()
+    return frozenset(_WORDS.findall(lower)) | frozenset(APOSTROPHE_WORDS.findall(lower))
 
 
 class Token(NamedTuple):
@@ -71,10 +75,11 @@ def quote_spans(text: str) -> tuple[QuoteSpan, ...]:
     """Find outermost quotations, pairing marks by kind; nested quotes stay inside.
 
     Straight double quotes pair in order. Curly, guillemet and low-9 marks pair with their
-    own closers („…“ and „…” both close). A single curly quote opens only after a space or
-    an opening bracket, so apostrophes (’) never open or close anything on their own. A
-    quotation still open at the end of the sentence runs to the end, because a quotation
-    that continues into the next paragraph leaves its first paragraph unclosed.
+    own closers („…“ and „…” both close; German »…« and ›…‹ too). A single curly quote
+    opens only after a space or an opening bracket, so apostrophes (’) never open or
+    close anything on their own. A quotation still open at the end of the sentence runs
+    to the end, because a quotation that continues into the next paragraph leaves its
+    first paragraph unclosed.
     """
     stack: list[str] = []
     outer_open = -1
@@ -96,6 +101,9 @@ def quote_spans(text: str) -> tuple[QuoteSpan, ...]:
                 closes = True
             else:
                 stack.append(ch)
+        elif ch in "«‹" and top == {"«": "»", "‹": "›"}[ch]:
+            stack.pop()  # German »…« and ›…‹
+            closes = True
         elif ch in "«„‹":
             stack.append(ch)
         elif ch == "”":
@@ -106,6 +114,8 @@ def quote_spans(text: str) -> tuple[QuoteSpan, ...]:
             if top == {"»": "«", "›": "‹"}[ch]:
                 stack.pop()
                 closes = True
+            elif _opens_reversed(text, pos):
+                stack.append(ch)
         elif ch == "‘":
             before = text[pos - 1] if pos else " "
             if before.isspace() or before in '([—–"“«„':
@@ -122,6 +132,13 @@ def quote_spans(text: str) -> tuple[QuoteSpan, ...]:
     if stack and stack[0] in ('"', "“", "«", "„", "‹"):
         spans.append(QuoteSpan(outer_open, len(text)))
     return tuple(spans)
+
+
+def _opens_reversed(text: str, pos: int) -> bool:
+    """A "»" or "›" that opens (German »…«): a word follows it and none stands before."""
+    before = text[pos - 1] if pos else " "
+    after = text[pos + 1] if pos + 1 < len(text) else " "
+    return (after.isalnum() or after in '„“"') and not before.isalnum()
 
 
 def tokenize(
