@@ -217,7 +217,9 @@ def plant_deleted(src: list[str], a: Article, b: Article, rng: random.Random) ->
 
 
 def _reported(comparison: Comparison) -> Counter[tuple[str, str | None, str | None]]:
-    out: Counter[tuple[str, str | None, str | None]] = Counter()
+    out: Counter[tuple[str, str | None, str | None]] = Counter(
+        (c.type, c.a, c.b) for c in comparison.title_changes
+    )
     for p in comparison.pairs:
         for c in p.changes:
             out[(c.type, c.a, c.b)] += 1

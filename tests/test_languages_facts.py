@@ -170,3 +170,19 @@ def test_a_number_changed_across_languages_keeps_its_sentence_aligned() -> None:
     comparison = compare(from_text(en), from_text(edited))
     assert [(p.a, p.b) for p in comparison.pairs] == [((0,), (0,)), ((1,), (1,)), ((2,), (2,))]
     assert ("number", "13", "19") in _changes(en, edited)
+
+
+def test_collective_and_compound_number_words_across_languages() -> None:
+    """The rugby sentence's "13" written in words in the genitive ("тринадцати") is the
+    same number across languages; planted as "семнадцати" it is a changed one. Collective
+    numerals ("пятеро протестующих", "п’ятеро людей") and compounds ("двадцати трёх")
+    are numbers too."""
+    rugby_en = "\n\n".join(RUGBY_EN)
+    in_words = "\n\n".join(RUGBY_RU).replace("до 13", "до тринадцати")
+    assert [c for c in _changes(rugby_en, in_words) if c[0] == "number"] == []
+    edited = in_words.replace("тринадцати", "семнадцати")
+    changed = [c for c in _changes(rugby_en, edited) if c[0] == "number"]
+    assert [(a, (b or "").split()[0]) for _, a, b in changed] == [("13", "семнадцати")]
+    assert _numbers("Два года назад пятеро протестующих были убиты.")[1][0] == 5.0
+    assert _numbers("Загинули щонайменше п’ятеро людей.") == [(5.0, "людей")]
+    assert _numbers("Сократилась до двадцати трёх игроков.") == [(23.0, "игроков")]

@@ -128,3 +128,53 @@ def test_a_speaker_replaced_by_a_word_opening_the_sentence() -> None:
     edited = TRUSS_RU.replace("Трасс", "Петрова")
     assert _names(TRUSS_EN, edited) == [("Truss", "Петрова")]
     assert _names(edited, TRUSS_EN) == [("Петрова", "Truss")]
+
+
+PAUSE_EN = (
+    "The current round of talks in Vienna follow a pause of five months after the election "
+    "of a hardline anti-Westerner as Iran's president, Ebrahim Raisi."
+)
+PAUSE_RU = (
+    "Этот цикл переговоров в Вене прервал паузу длиной в пять месяцев, которая последовала "
+    "после избрания новым президентом Ирана жесткого антизападника Ибрахима Раиси."
+)
+
+
+def test_a_sound_code_extends_only_by_a_case_ending() -> None:
+    """ "Раиси" planted as "Роджерс" (codes 62 / 626): the longer code is no case form of
+    the shorter, so Raisi has no counterpart and the new name is reported."""
+    en = f"{PAUSE_EN}\n\n{RAISI_EN}"
+    ru = f"{PAUSE_RU}\n\n{RAISI_RU}"
+    assert _names(en, ru) == []
+    assert _names(en, ru.replace("В субботу Раиси", "В субботу Роджерс")) == [("Raisi", "Роджерс")]
+
+
+@pytest.mark.parametrize(
+    ("en", "ru"),
+    [
+        (  # a caron spelt out: "Kubiš" / "Кубиша"
+            "The ability to demand the Libyan political class stick to the 24 December "
+            "election date has been hampered by the appointment of a UN special envoy, Ján "
+            "Kubiš, who resigned three weeks before the elections.",
+            "Способность заставить политиков Ливии придерживаться даты выборов 24 декабря "
+            "была подорвана назначением специального представителя ООН, Яна Кубиша, "
+            "который подал в отставку за три недели до выборов.",
+        ),
+        (  # two words written as one: "Phnom Pehn" / "Пномпене"
+            "It was reported earlier that in Phnom Pehn, the capital of Cambodia, a lion "
+            "escaped from its owner and walked the city's streets.",
+            "Ранее сообщалось, что в Пномпене, столице Камбоджи, лев сбежал от хозяина и "
+            "разгуливал по улицам города.",
+        ),
+        (  # an adjective opens no person's name: "Дальнего Востока" is a place
+            "She received the Award from the hands of the Minister of the Russian "
+            "Federation for the Development of the Russian Far East and Arctic, Alexey "
+            "Chekunkov.",
+            "Она получила премию из рук министр РФ по развитию Дальнего Востока и Арктики "
+            "Алексея Чекункова.",
+        ),
+    ],
+)
+def test_spellings_a_strict_sound_code_must_still_match(en: str, ru: str) -> None:
+    assert _names(en, ru) == []
+    assert _names(ru, en) == []

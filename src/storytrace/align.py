@@ -23,6 +23,7 @@ The result covers every sentence of each side exactly once.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Literal
 
@@ -185,8 +186,9 @@ def _fill_gaps(
 ) -> list[Unit]:
     """Take 1:1 pairs inside the gaps between matched units (see the module docstring).
 
-    Across languages a gap of one sentence on each side is one pair, whatever its score
-    (if the lengths agree within a factor of two):
+    Across languages a gap of as many sentences on each side (up to three) is paired in
+    order, whatever the scores (if each pair's lengths agree within a factor of two), and
+    so is such a sub-gap left between the pairs the scores took:
     a translation keeps the order, and a sentence whose one number, date or name was
     changed scores low on the anchors it no longer shares ("19 игроков" for "13").
 
@@ -213,12 +215,27 @@ def _fill_gaps(
         if a1 <= a0 or b1 <= b0:
             continue
         gap = grid.rect(a0, a1, b0, b1)
+        in_order = _in_order(sim, a0, a1, b0, b1)
+        if in_order:
+            filled.extend(
+                Unit((i,), (j,), "match", float(gap[i - a0, j - b0])) for i, j in in_order
+            )
+            continue
+        taken: list[tuple[int, int]] = []
         for i in range(a1 - a0):
             j = int(np.argmax(gap[i]))
             score = float(gap[i, j])
-            lone = a1 - a0 == 1 and b1 - b0 == 1 and _lone_pair(sim, a0, b0)
-            if (score > opts.gap_threshold or lone) and int(np.argmax(gap[:, j])) == i:
-                filled.append(Unit((a0 + i,), (b0 + j,), "match", score))
+            if score > opts.gap_threshold and int(np.argmax(gap[:, j])) == i:
+                taken.append((a0 + i, b0 + j))
+        # between the pairs just taken, a sub-gap of as many sentences on each side is
+        # paired in order too (a changed number dropped the neighbour's anchor pair)
+        taken.sort()
+        edges = [(a0 - 1, b0 - 1), *taken, (a1, b1)]
+        for (i0, j0), (i1, j1) in itertools.pairwise(edges):
+            if i1 > i0 and j1 > j0:
+                taken.extend(_in_order(sim, i0 + 1, i1, j0 + 1, j1))
+        for i, j in taken:
+            filled.append(Unit((i,), (j,), "match", float(gap[i - a0, j - b0])))
         if sim is not None and (grid.exact or gap.size <= _QUOTE_CELLS):
             taken_a = {u.a[0] for u in filled if a0 <= u.a[0] < a1}
             taken_b = {u.b[0] for u in filled if b0 <= u.b[0] < b1}
@@ -240,13 +257,26 @@ def _fill_gaps(
     return out
 
 
-def _lone_pair(sim: UnitSimilarity | None, i: int, j: int) -> bool:
-    """Across languages, two sentences alone in a gap are one statement when their
-    lengths agree within a factor of two (a fragment left over is no translation)."""
-    if sim is None or not sim.cross_lingual:
-        return False
-    size_a, size_b = len(sim.a[i].text), len(sim.b[j].text)
-    return max(size_a, size_b) <= 2 * min(size_a, size_b)
+_IN_ORDER_MAX = 3
+"""Largest gap (sentences a side) that is paired in order across languages."""
+
+
+def _in_order(
+    sim: UnitSimilarity | None, a0: int, a1: int, b0: int, b1: int
+) -> list[tuple[int, int]]:
+    """Across languages, a gap of as many sentences on each side (up to
+    ``_IN_ORDER_MAX``) is the same statements in the same order when each pair's
+    lengths agree within a factor of two (a fragment left over is no translation);
+    the pairs, or none."""
+    k = a1 - a0
+    if sim is None or not sim.cross_lingual or k != b1 - b0 or not 0 < k <= _IN_ORDER_MAX:
+        return []
+    pairs = [(a0 + d, b0 + d) for d in range(k)]
+    for i, j in pairs:
+        size_a, size_b = len(sim.a[i].text), len(sim.b[j].text)
+        if max(size_a, size_b) > 2 * min(size_a, size_b):
+            return []
+    return pairs
 
 
 _QUOTE_CELLS = 100_000

@@ -13,6 +13,7 @@ from . import relate as _relate
 from ._blas import one_blas_thread
 from .encode import Encoder, encoder_for_pair, get_encoder
 from .errors import EmptyInput, TooLarge
+from .headline import headline_changes
 from .model import Article, Comparison
 from .similarity import UnitSimilarity, similarity_model
 
@@ -21,6 +22,10 @@ MAX_PAIRS = 4_000_000_000
 side). Above ``align.EXACT_PAIRS`` the aligner keeps a band, O((n + m) sqrt(n m)) pairs,
 not every pair (docs/reliability.md, "Long diffs"); a larger pair of texts, whose
 reading alone takes minutes, is refused at once, before encoding."""
+
+DERIVED: frozenset[str] = frozenset({"duplicate", "light_edit", "rewrite", "translation"})
+"""Relations in which one text derives from the other: only then are the headlines
+compared (two reports of one event title it each in their own way)."""
 
 
 def compare(
@@ -139,6 +144,11 @@ def _compare(
         coverage_a=round(features.coverage_a, 4),
         coverage_b=round(features.coverage_b, 4),
         encoder=enc.name,
+        title_changes=(
+            headline_changes(art_a, art_b, pairs, cross_lingual=cross_lingual)
+            if relation.label in DERIVED
+            else ()
+        ),
     )
 
 

@@ -357,8 +357,9 @@ class Comparison:
     """Everything ``storytrace.compare`` found about two versions of a story.
 
     ``coverage_a`` is the fraction of A's sentences with a counterpart in B, and
-    likewise ``coverage_b``. ``storytrace.render.json.comparison_to_dict`` gives its JSON
-    contract.
+    likewise ``coverage_b``. ``title_changes``: typed changes between the headlines,
+    when one text derives from the other.
+    ``storytrace.render.json.comparison_to_dict`` gives its JSON contract.
     """
 
     a: Article
@@ -368,6 +369,8 @@ class Comparison:
     coverage_a: float
     coverage_b: float
     encoder: str
+    title_changes: tuple[Change, ...] = ()
+    """Typed changes between the two headlines (``storytrace.headline``)."""
 
     @property
     def story_similarity(self) -> float:

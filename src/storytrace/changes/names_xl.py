@@ -33,19 +33,29 @@ _ADJECTIVE = re.compile(
     r"|ої|ою|ій|ый|ий|ой|ым|им)$"
 )
 """Endings of Slavic adjectives; after "-ин-", "-ов-" the ending of a surname ("Путиным")."""
+_OBLIQUE_ADJECTIVE = re.compile(
+    r"(?<![иыоеёіїв]н)(?<![оеёі]в)(?:ого|его|ому|ему|ых|их|ыми|ими|ую|юю|ая|яя|ое|ее|ые|ие)$"
+)
+"""Adjective endings no first name has (not "-ий", "-ой": "Юрий", "Ольгой")."""
 
 
 def _word_name(word: str, start: int) -> Name:
     return Name(word, to_latin(word, "ru"), "other", start, start + len(word))
 
 
+_CARONS = str.maketrans({"š": "sh", "č": "ch", "ž": "zh", "ś": "sh", "ć": "ch", "ź": "zh"})
+"""Latin letters with diacritics as the Cyrillic spelling renders them ("Kubiš" / "Кубиш")."""
+
+
 def _romanised(name: Name) -> list[str]:
+    """The name's words romanised; a name of several words also as one word, as another
+    language may write it ("Phnom Penh" / "Пномпень")."""
     out = []
-    for word in to_latin(name.text, "ru").split():
+    for word in to_latin(name.text.lower().translate(_CARONS), "ru").split():
         for old, new in _DIGRAPHS:
             word = word.replace(old, new)
         out.append(word)
-    return out
+    return [*out, "".join(out)] if len(out) > 1 else out
 
 
 def _spelt_alike(x: Name, y: Name) -> bool:
@@ -74,6 +84,16 @@ def _onsets_agree(p: str, q: str) -> bool:
     return bool(set(first_p) & set(first_q))
 
 
+_CASE_M = "5"
+"""Sound class of "m" (and "n"): the one consonant a Slavic case ending adds ("-ом")."""
+
+
+def _case_m(p: str, q: str) -> bool:
+    """One sound code is the other with the "m" of a case ending after it."""
+    short, long = sorted((p, q), key=len)
+    return long == short + _CASE_M
+
+
 def _sounds_alike(x: Name, y: Name) -> bool:
     """One word of each starts with a consonant of the same class and shares its sound
     code, or the longer code extends the shorter by the "m" of a case ending
@@ -82,8 +102,7 @@ def _sounds_alike(x: Name, y: Name) -> bool:
     words_x = [(w, sound_keys(_word_name(w, 0))) for w in _romanised(x)]
     words_y = [(w, sound_keys(_word_name(w, 0))) for w in _romanised(y)]
     return any(
-        _onsets_agree(wp, wq)
-        and (p == q or (min(len(p), len(q)) >= 2 and (p.startswith(q) or q.startswith(p))))
+        _onsets_agree(wp, wq) and (p == q or (min(len(p), len(q)) >= 2 and _case_m(p, q)))
         for wp, keys_p in words_x
         for wq, keys_q in words_y
         for p in keys_p
@@ -139,6 +158,8 @@ def _candidate(name: Name, lang: str) -> bool:
     words = name.text.split()
     if len(words) > 1 and (any(w.islower() for w in words) or "-" in name.text):
         return False
+    if len(words) > 1 and _OBLIQUE_ADJECTIVE.search(words[0]):
+        return False  # "Дальнего Востока", "Білого дому": an adjective opens no person's name
     if len(name.text) < 3:
         return False
     if name.kind == "person":

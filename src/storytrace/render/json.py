@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from ..find import FindResult, Version
-from ..model import Article, Comparison, Evidence, Facts, RemovedSpan, Sentence
+from ..model import Article, Change, Comparison, Evidence, Facts, RemovedSpan, Sentence
 from ..stories.model import Story, StoryArticle, StoryEdge
 from ..watch.model import ChangeEntry, PageHistory, PageVersion
 
@@ -111,22 +111,25 @@ def comparison_to_dict(comparison: Comparison) -> dict[str, Any]:
                 "b": list(p.b),
                 "kind": p.kind,
                 "similarity": p.similarity,
-                "changes": [
-                    {
-                        "type": c.type,
-                        "a": c.a,
-                        "b": c.b,
-                        "subtype": c.subtype,
-                        "lang_a": comparison.a.lang,
-                        "lang_b": comparison.b.lang,
-                    }
-                    for c in p.changes
-                ],
+                "changes": [_change(c, comparison) for c in p.changes],
                 "same_statement": p.same_statement,
             }
             for p in comparison.pairs
         ],
+        "title_changes": [_change(c, comparison) for c in comparison.title_changes],
         "encoder": comparison.encoder,
+    }
+
+
+def _change(c: Change, comparison: Comparison) -> dict[str, Any]:
+    """One typed change, with the language of each side."""
+    return {
+        "type": c.type,
+        "a": c.a,
+        "b": c.b,
+        "subtype": c.subtype,
+        "lang_a": comparison.a.lang,
+        "lang_b": comparison.b.lang,
     }
 
 
