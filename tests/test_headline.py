@@ -65,3 +65,20 @@ def test_a_headline_the_other_side_keeps_as_its_first_sentence() -> None:
     assert from_text(RICE_RU).title is None
     edited = RICE_RU.replace("в возрасте 80 лет", "в возрасте 85 лет", 1)
     assert ("number", "80", "85") in _title_changes(RICE_EN, edited)
+
+
+def test_a_headline_change_is_listed_in_the_text_and_html_diff() -> None:
+    """A changed number in the translation's headline shows in the diff's change list,
+    placed at the headline (no unit holds it), in the terminal and the HTML report."""
+    from storytrace.render.diff_html import comparison_to_html
+    from storytrace.render.diff_terminal import plain_changes
+    from storytrace.render.diff_view import build_view
+
+    edited = AVALANCHE_UK.replace("однієї людини", "двох людей", 1)
+    comparison = compare(from_text(AVALANCHE_EN), from_text(edited))
+    assert [c.type for c in comparison.title_changes] == ["number"]
+    lines = plain_changes(build_view(comparison))
+    assert any(line.startswith("  number") and line.endswith("(headline)") for line in lines)
+    page = comparison_to_html(comparison)
+    assert ">headline</td>" in page
+    assert 'href="#u-1"' not in page

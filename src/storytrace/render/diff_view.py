@@ -215,7 +215,7 @@ class ChangeView:
 
     Attributes:
         change: the change as the pipeline reported it.
-        pair: index of its unit in ``Comparison.pairs``.
+        pair: index of its unit in ``Comparison.pairs``; -1 for a headline change.
         a_at, b_at: sentence indexes where ``change.a`` / ``change.b`` was found; when a
             side's text is absent or was not found verbatim, the unit's sentences.
         found_a, found_b: whether that side's text was found verbatim (False when None).
@@ -353,7 +353,7 @@ def build_view(comparison: Comparison) -> DiffView:
         coverage_a=comparison.coverage_a,
         coverage_b=comparison.coverage_b,
         counts=tuple(counts.items()),
-        changes=tuple(c for row in rows for c in row.changes),
+        changes=_headline_changes(comparison) + tuple(c for row in rows for c in row.changes),
         removed_a=comparison.a.removed,
         removed_b=comparison.b.removed,
         encoder=comparison.encoder,
@@ -574,8 +574,20 @@ def format_indexes(side: Side, indexes: Sequence[int]) -> str:
     return f"{side}#" + ",".join(str(i) for i in ordered)
 
 
+def _headline_changes(comparison: Comparison) -> tuple[ChangeView, ...]:
+    """The typed changes between the headlines (``Comparison.title_changes``), first: no
+    unit holds them, so they sit at no sentence (``pair`` -1)."""
+    return tuple(
+        ChangeView(change=c, pair=-1, a_at=(), b_at=(), found_a=False, found_b=False)
+        for c in comparison.title_changes
+    )
+
+
 def locate(a: Sequence[int], b: Sequence[int]) -> str:
-    """Where a unit or change sits: ``a#2 → b#2``; one side only for added / dropped."""
+    """Where a unit or change sits: ``a#2 → b#2``; one side only for added / dropped;
+    ``headline`` for a change between the two headlines (no sentence on either side)."""
+    if not a and not b:
+        return "headline"
     if not a:
         return format_indexes("b", b)
     if not b:
