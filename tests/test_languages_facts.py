@@ -186,3 +186,36 @@ def test_collective_and_compound_number_words_across_languages() -> None:
     assert _numbers("Два года назад пятеро протестующих были убиты.")[1][0] == 5.0
     assert _numbers("Загинули щонайменше п’ятеро людей.") == [(5.0, "людей")]
     assert _numbers("Сократилась до двадцати трёх игроков.") == [(23.0, "игроков")]
+
+
+@pytest.mark.parametrize(
+    ("text", "numbers", "dates"),
+    [
+        # Japanese with full-width digits: the count is read, the date is a date
+        ("東京で１２月１０日に会議が開かれ、３００人が参加した。", [300.0], ["--12-10"]),
+        ("２０２４年１２月１０日に東京で会議が開かれた。", [], ["2024-12-10"]),
+        ("2024年12月10日，北京有300人参加了会议。", [300.0], ["2024-12-10"]),  # Chinese
+        ("12월 10일 서울에서 300명이 회의에 참석했다.", [300.0], ["--12-10"]),  # Korean
+        ("Flight MH17 and the 5G network.", [], []),  # a digit inside a Latin word: no number
+    ],
+)
+def test_digits_of_any_width_next_to_cjk_text(
+    text: str, numbers: list[float], dates: list[str]
+) -> None:
+    assert [value for value, _ in _numbers(text)] == numbers
+    assert _dates(text) == dates
+
+
+def test_an_english_article_and_its_japanese_translation_compare_their_facts() -> None:
+    """The same date and count on both sides is no change; a planted count is one."""
+    english = (
+        "A meeting was held in Tokyo on December 10, 2024, and 300 people took part.\n\n"
+        "The organisers said the next meeting would take place in spring."
+    )
+    japanese = (
+        "２０２４年１２月１０日に東京で会議が開かれ、３００人が参加した。\n\n"
+        "主催者は、次の会議は春に開かれると述べた。"
+    )
+    assert _changes(english, japanese) == []
+    edited = japanese.replace("３００人", "３５０人")
+    assert _changes(english, edited) == [("number", "300", "３５０")]

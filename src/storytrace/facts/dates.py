@@ -109,6 +109,9 @@ _WORDS = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*")
 """Words, an apostrophe inside allowed (Ukrainian "п’ятницю")."""
 _ISO = re.compile(r"(?<![\w-])(\d{4})-(\d{2})-(\d{2})(?![\w-])")
 _DOTTED = re.compile(r"(?<![\w.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)")
+_CJK = re.compile(r"(?:(?P<y>\d{4})\s*[年년]\s*)?(?P<m>\d{1,2})\s*[月월]\s*(?P<d>\d{1,2})\s*[日일]")
+"""Chinese, Japanese and Korean dates ("2024年12月10日", "１２月１０日", "12월 10일"), in
+every language: digits of any width (``\\d`` and ``int`` read full-width ones)."""
 _YEAR = re.compile(r"(?<![\w,.])(?:1[5-9]|20)\d{2}(?!\w|[,.]\d)")
 _PERCENT_AFTER = re.compile(r"\s*(?:%|percent\b|per cent\b)")
 _DIGIT_AFTER = re.compile(r"\.?\s*\d")
@@ -229,6 +232,21 @@ def _month_day(
     return _Found(start, match.end(), d.isoformat(), False, d, 1) if d else None
 
 
+def _numeric_month_day(match: re.Match[str], pub: dt.date | None) -> _Found | None:
+    """A date written with a numeric month (``_CJK``): as ``_month_day`` resolves one."""
+    month, day = int(match["m"]), int(match["d"])
+    if match["y"]:
+        d = _valid(int(match["y"]), month, day)
+        return _Found(match.start(), match.end(), d.isoformat(), False, d, 0) if d else None
+    if _valid(2000, month, day) is None:
+        return None
+    if pub is None:
+        stand_in = _valid(_NO_YEAR, month, day)
+        return _Found(match.start(), match.end(), f"--{month:02d}-{day:02d}", False, stand_in, 1)
+    d = _nearest_year(month, day, pub)
+    return _Found(match.start(), match.end(), d.isoformat(), False, d, 1) if d else None
+
+
 def _range_day(item: _Found, match: re.Match[str]) -> list[_Found]:
     """The other day of a range, in the month (and year) of ``item``."""
     day = int(match.group(1))
@@ -274,6 +292,10 @@ def find_dates(text: str, lex: Lexicon, ctx: DateContext) -> list[DateMention]:
             d = _valid(int(match[3]), int(match[2]), int(match[1]))
             if d:
                 found.append(_Found(match.start(), match.end(), d.isoformat(), False, d, 0))
+        for match in _CJK.finditer(text):
+            item = _numeric_month_day(match, pub)
+            if item:
+                found.append(item)
 
     words = word_set(text) if pats is not None else frozenset()
     if pats is not None and not words.isdisjoint(lex.months):

@@ -40,6 +40,10 @@ _GROUP_SPACES = re.compile(r"[ \u00a0\u202f]")
 _A_OR_ONE_BEFORE = re.compile(r"\b(?:a|one)\s+$", re.IGNORECASE)
 _TENS_SPLIT = re.compile(r"[-\s]")
 _DIGIT = re.compile(r"\d")
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+"""Scripts written without spaces between a number and its words (Chinese, Japanese;
+Korean attaches its counters): a letter of these next to a digit does not make an
+identifier ("で１２月", "３００人")."""
 
 
 _EDGE_PUNCT = "\"'“”‘’«»()[]{},.;:!?…"
@@ -191,6 +195,12 @@ def _counted_noun(text: str, pos: int, lex: Lexicon) -> str | None:
     return None
 
 
+def _joined(char: str) -> bool:
+    """True for a letter or digit that would make a digit part of a word ("MH17", "5G");
+    not for a character of a script written without spaces."""
+    return char.isalnum() and _UNSPACED.match(char) is None
+
+
 def _is_identifier(text: str, start: int, lex: Lexicon) -> bool:
     """True after a head word or acronym ("Article 5", "G 7") or a letter-hyphen ("F-16")."""
     before = text[max(0, start - 30) : start]
@@ -230,7 +240,7 @@ def find_numbers(text: str, lex: Lexicon, exclude: list[tuple[int, int]]) -> lis
 
     for match in pats.digits.finditer(text) if has_digit else ():
         start, end = match.start(), match.end()
-        if start and (text[start - 1] in ".," or text[start - 1].isalnum()):
+        if start and (text[start - 1] in ".," or _joined(text[start - 1])):
             continue  # inside "3.5", "1,000" or "MH17": not the start of a number
         num_start, num_end = match.start("num"), match.end("num")
         if _overlaps(num_start, num_end, taken):
@@ -259,7 +269,7 @@ def find_numbers(text: str, lex: Lexicon, exclude: list[tuple[int, int]]) -> lis
         before_unit = end
         end = _take_unit(text, end, lex, pats, unit_holder := [unit])
         unit = unit_holder[0]
-        if end == before_unit and text[end : end + 1].isalpha():
+        if end == before_unit and _joined(text[end : end + 1]):
             continue  # "30s", "1990s", "76ers", "5G": not a count of anything
         if unit is None:
             compound = _COMPOUND_UNIT.match(text, num_end)
