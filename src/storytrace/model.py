@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, get_args
 
 InputFormat = Literal["text", "html", "jsonl", "feed", "warc"]
 """The formats the readers understand; detected from content unless forced."""
@@ -274,16 +274,7 @@ RelationLabel = Literal[
 of one watched page (``storytrace watch``), the later deriving from the earlier; never
 judged by ``compare``, only known from where the texts were fetched."""
 
-RELATION_LABELS: tuple[RelationLabel, ...] = (
-    "update",
-    "duplicate",
-    "light_edit",
-    "rewrite",
-    "translation",
-    "same_story",
-    "related",
-    "unrelated",
-)
+RELATION_LABELS: tuple[RelationLabel, ...] = get_args(RelationLabel)
 
 Direction = Literal["a_to_b", "b_to_a", "unknown"]
 
