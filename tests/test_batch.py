@@ -182,6 +182,24 @@ def test_import_keeps_the_story_similarity_of_verified_pairs(
     assert similarities(imported) == expected
 
 
+def test_import_reads_a_batch_written_before_story_similarity(
+    local_out: Path, tmp_path: Path
+) -> None:
+    """An older batch's versions table has no ``story_similarity``: the import still
+    gives the batch's stories, with the similarity unknown (null)."""
+    old = tmp_path / "old"
+    shutil.copytree(local_out, old)
+    for part in (old / "versions").glob("*.parquet"):
+        pq.write_table(pq.read_table(part).drop_columns(["story_similarity"]), part)
+    db = tmp_path / "old.db"
+    result = CliRunner().invoke(app, ["import", str(old), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    with Store(db, create=False) as store:
+        edges = [e for s in store.stories() for e in s.edges]
+    assert edges
+    assert all(e.story_similarity is None for e in edges)
+
+
 def test_local_batch_reports_the_records_it_has_read(tmp_path: Path) -> None:
     """The progress hook hears a growing count after each file, ending at every record
     read (the CLI's bar shows it against the counted total)."""

@@ -105,10 +105,10 @@ def import_batch(
                 for v in versions
                 if "story" in v["found_by"].split(",")
             ]
-            similarities = [
+            similarities = [  # a batch written before the column existed has none
                 (rowid[v["a"]], rowid[v["b"]], v["story_similarity"])
                 for v in versions
-                if "story" in v["found_by"].split(",")
+                if "story" in v["found_by"].split(",") and v.get("story_similarity") is not None
             ]
             story_links = sorted((rowid[r["a"]], rowid[r["b"]], r["p"]) for r in links)
             with repo.transaction():
