@@ -158,6 +158,48 @@ def test_import_gives_a_store_that_finds_and_tells_stories(
     assert "import into a new --db" in again.output
 
 
+def test_import_keeps_the_story_similarity_of_verified_pairs(
+    corpus: list[Path], local_out: Path, tmp_path: Path
+) -> None:
+    """``stories --format json`` of an imported store carries the ``story_similarity`` of
+    each story edge that a store built with ``add`` carries (not null)."""
+    runner = CliRunner()
+    imported, added = tmp_path / "imported.db", tmp_path / "added.db"
+    assert runner.invoke(app, ["import", str(local_out), "--db", str(imported)]).exit_code == 0
+    assert runner.invoke(app, ["add", *map(str, corpus), "--db", str(added)]).exit_code == 2
+
+    def similarities(db: Path) -> dict[tuple[str, str], Any]:
+        out = db.with_suffix(".json")
+        args = ["stories", "--db", str(db), "--format", "json", "--output", str(out)]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        stories = json.loads(out.read_text(encoding="utf-8"))["stories"]
+        return {(e["a"], e["b"]): e["story_similarity"] for s in stories for e in s["edges"]}
+
+    expected = similarities(added)
+    assert expected
+    assert all(v is not None for v in expected.values())
+    assert similarities(imported) == expected
+
+
+def test_import_reads_a_batch_written_before_story_similarity(
+    local_out: Path, tmp_path: Path
+) -> None:
+    """An older batch's versions table has no ``story_similarity``: the import still
+    gives the batch's stories, with the similarity unknown (null)."""
+    old = tmp_path / "old"
+    shutil.copytree(local_out, old)
+    for part in (old / "versions").glob("*.parquet"):
+        pq.write_table(pq.read_table(part).drop_columns(["story_similarity"]), part)
+    db = tmp_path / "old.db"
+    result = CliRunner().invoke(app, ["import", str(old), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    with Store(db, create=False) as store:
+        edges = [e for s in store.stories() for e in s.edges]
+    assert edges
+    assert all(e.story_similarity is None for e in edges)
+
+
 def test_local_batch_reports_the_records_it_has_read(tmp_path: Path) -> None:
     """The progress hook hears a growing count after each file, ending at every record
     read (the CLI's bar shows it against the counted total)."""

@@ -130,6 +130,7 @@ def test_result_is_a_partition(
         assert story == min(members, key=keys.index)
 
 
+@pytest.mark.parametrize("rule", [StoryRule(), StoryRule(max_component=3)])
 @settings(max_examples=150, deadline=None)
 @given(
     st.integers(min_value=1, max_value=14).flatmap(
@@ -148,8 +149,10 @@ def test_result_is_a_partition(
     )
 )
 def test_incremental_equals_batch_for_any_graph_and_order(
-    case: tuple[int, list[tuple[int, int, float]], random.Random],
+    rule: StoryRule, case: tuple[int, list[tuple[int, int, float]], random.Random]
 ) -> None:
+    """Also past ``max_component`` (3 here): the store and a batch cut a component into
+    the same pieces, and no story is larger than the bound."""
     n, raw, rng = case
     keys = [f"k{i}" for i in range(n)]
     rng.shuffle(keys)
@@ -162,9 +165,11 @@ def test_incremental_equals_batch_for_any_graph_and_order(
     node = {k: i for i, k in enumerate(keys)}
     graph = MemoryGraph()
     for k in keys:
-        add_to_stories(graph, [node[k]], [(node[o], node[k], p) for o, p in later[k].items()])
-    batch = cluster_batch(keys, edges)
+        edges_k = [(node[o], node[k], p) for o, p in later[k].items()]
+        add_to_stories(graph, [node[k]], edges_k, rule)
+    batch = cluster_batch(keys, edges, rule)
     assert {k: keys[graph.story[node[k]]] for k in keys} == batch
+    assert max(Counter(batch.values()).values()) <= rule.max_component
 
 
 @settings(max_examples=60, deadline=None)
@@ -231,6 +236,15 @@ def test_cohesion_check_keeps_two_tight_stories_apart() -> None:
     assert set(cluster_batch(keys, edges, StoryRule(cohesion_ratio=0.0)).values()) == {"a1"}
 
 
+def test_component_over_the_bound_is_cut_at_its_weakest_strong_link() -> None:
+    # a tight triple and a pair chained by one strong but weaker link: one story within
+    # the bound, cut at that link past it (the cost of clustering stays bounded)
+    keys = ["a1", "a2", "a3", "b1", "b2"]
+    edges = [("a1", "a2", 0.95), ("a2", "a3", 0.9), ("b1", "b2", 0.95), ("a3", "b1", 0.6)]
+    assert set(cluster_batch(keys, edges).values()) == {"a1"}
+    assert set(cluster_batch(keys, edges, StoryRule(max_component=4)).values()) == {"a1", "b1"}
+
+
 def test_memory_graph_rejects_repeats_and_unknown_links() -> None:
     graph = MemoryGraph()
     add_to_stories(graph, [0], [])
@@ -247,6 +261,8 @@ def test_rule_is_validated() -> None:
         StoryRule(cohesion_ratio=-0.1)
     with pytest.raises(ValueError):
         StoryRule(cohesion_min_size=1)
+    with pytest.raises(ValueError):
+        StoryRule(max_component=1)
 
 
 def test_features_are_symmetric_and_stats_count_documents() -> None:

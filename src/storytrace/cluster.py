@@ -6,8 +6,10 @@ not a "no"), deterministic, always a partition: stories merge when the mean of t
 between them reaches a threshold, a lone article joins on its strongest link, and two
 large stories merge only if they hold together about as tightly as each does alone
 (``StoryRule``). A merge needs a strong link, so stories never cross the components of
-the strong-link graph, and ``add_to_stories`` re-clusters only the components new links
-touch, keeping its state in a ``StoryGraph`` (the store's tables or ``MemoryGraph``).
+the strong-link graph; a component over ``MAX_COMPONENT`` articles is clustered in pieces
+cut at its weakest strong links, so no clustering grows with the corpus. ``add_to_stories``
+re-clusters only the components new links touch, keeping its state in a ``StoryGraph``
+(the store's tables or ``MemoryGraph``).
 Why each rule, the cross-validation of the knobs and the costs: ``docs/stories.md``.
 
 Pure functions and small value types; no I/O.
@@ -33,6 +35,14 @@ COHESION_MIN_SIZE = 3
 """Stories from this size on have internal links worth comparing with. Fixed on all
 topics, outside the nested CV (within-topic ARI 0.839 against 0.823 with 2, at 0.75)."""
 
+MAX_COMPONENT = 1000
+"""A strong-link component larger than this is clustered in pieces of at most this many
+articles, cut at its weakest strong links (``_pieces``), so the cost of clustering a
+component is bounded. Strong links percolate: once articles average more than about
+one strong link each, most of a corpus joins one component (73% of the 100,000-article
+bench corpus, whose articles share pooled sentences), though no story comes near this
+size (ECB+'s largest component: far below it; ``docs/stories.md``)."""
+
 
 # ---------------------------------------------------------------------------- clustering
 
@@ -55,11 +65,14 @@ class StoryRule:
             only if their mean link is at least this share of the weaker one's mean
             internal link (0 turns the check off).
         cohesion_min_size: the size from which a story's internal links are trusted.
+        max_component: the most articles clustered together; a larger strong-link
+            component is cut at its weakest strong links into pieces this size or less.
     """
 
     threshold: float = STORY_THRESHOLD
     cohesion_ratio: float = COHESION_RATIO
     cohesion_min_size: int = COHESION_MIN_SIZE
+    max_component: int = MAX_COMPONENT
 
     def __post_init__(self) -> None:
         if not 0.0 < self.threshold < 1.0:
@@ -68,6 +81,59 @@ class StoryRule:
             raise ValueError(f"cohesion_ratio must be between 0 and 1, got {self.cohesion_ratio}")
         if self.cohesion_min_size < 2:
             raise ValueError(f"cohesion_min_size must be 2 or more, got {self.cohesion_min_size}")
+        if self.max_component < 2:
+            raise ValueError(f"max_component must be 2 or more, got {self.max_component}")
+
+
+def _pieces(nodes: Sequence[int], edges: Sequence[Edge], rule: StoryRule) -> list[list[int]]:
+    """``nodes`` (one strong-link component) in pieces of at most ``rule.max_component``:
+    strong links from the strongest down (ties by their ends) join two pieces unless
+    the union would exceed the bound; the links left out are the component's weakest
+    cut. A component within the bound is one piece. Pieces sorted, by first member."""
+    if len(nodes) <= rule.max_component:
+        return [sorted(nodes)]
+    parent = {v: v for v in nodes}
+    size = dict.fromkeys(nodes, 1)
+
+    def root(v: int) -> int:
+        while parent[v] != v:
+            parent[v] = parent[parent[v]]
+            v = parent[v]
+        return v
+
+    strong = sorted((e for e in edges if is_strong(e[2], rule)), key=lambda e: (-e[2], e[0], e[1]))
+    for a, b, _ in strong:
+        ra, rb = root(a), root(b)
+        if ra != rb and size[ra] + size[rb] <= rule.max_component:
+            ra, rb = min(ra, rb), max(ra, rb)
+            parent[rb] = ra
+            size[ra] += size.pop(rb)
+    grouped: dict[int, list[int]] = {}
+    for v in sorted(nodes):
+        grouped.setdefault(root(v), []).append(v)
+    return sorted(grouped.values())
+
+
+def _cluster_pieces(
+    nodes: Sequence[int], edges: Sequence[Edge], rule: StoryRule
+) -> list[list[int]]:
+    """The stories of one strong-link component's ``nodes`` over its sorted ``edges``:
+    ``_agglomerate`` within each of its ``_pieces``. Clusters sorted, by first member."""
+    pieces = _pieces(nodes, edges, rule)
+    if len(pieces) == 1:
+        return _agglomerate(nodes, edges, rule)
+    piece_of = {v: n for n, piece in enumerate(pieces) for v in piece}
+    inside: list[list[Edge]] = [[] for _ in pieces]
+    for edge in edges:
+        n = piece_of[edge[0]]
+        if piece_of[edge[1]] == n:
+            inside[n].append(edge)
+    clusters = [
+        c
+        for piece, links in zip(pieces, inside, strict=True)
+        for c in _agglomerate(piece, links, rule)
+    ]
+    return sorted(clusters)
 
 
 def _agglomerate(nodes: Iterable[int], edges: Sequence[Edge], rule: StoryRule) -> list[list[int]]:
@@ -191,7 +257,7 @@ def cluster_batch(
         i, j = index[x], index[y]
         if i != j:
             pairs[(i, j) if i < j else (j, i)] = float(p)
-    clusters = _agglomerate(
+    clusters = _cluster_pieces(
         range(len(keys)), [(i, j, p) for (i, j), p in sorted(pairs.items())], rule or StoryRule()
     )
     return {keys[m]: keys[c[0]] for c in clusters for m in c}
@@ -270,7 +336,7 @@ def add_to_stories(
         if len(members) == 1:
             graph.set_stories({members[0]: members[0]})
             continue
-        clusters = _agglomerate(members, graph.links_among(members), rule)
+        clusters = _cluster_pieces(members, graph.links_among(members), rule)
         graph.set_stories({m: cluster[0] for cluster in clusters for m in cluster})
     return touched
 

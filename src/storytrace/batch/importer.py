@@ -1,10 +1,11 @@
 """``storytrace import``: a batch's tables bulk-written into a new store.
 
 Articles go in with the keys the batch computed (``Repository.add_articles``: no source
-is read or analysed again), then the story-verified pairs and the story links; the
-store's own clustering engine (``cluster.add_to_stories``) assigns the stories, which
-must equal the batch's ``stories`` table (checked). ``find``, ``stories``, ``story`` and
-``serve`` then work on the store as on one built with ``add``.
+is read or analysed again), then the story-verified pairs (with their
+``story_similarity``) and the story links; the store's own clustering engine
+(``cluster.add_to_stories``) assigns the stories, which must equal the batch's
+``stories`` table (checked). ``find``, ``stories``, ``story`` and ``serve`` then work
+on the store as on one built with ``add``.
 """
 
 from __future__ import annotations
@@ -104,9 +105,15 @@ def import_batch(
                 for v in versions
                 if "story" in v["found_by"].split(",")
             ]
+            similarities = [  # a batch written before the column existed has none
+                (rowid[v["a"]], rowid[v["b"]], v["story_similarity"])
+                for v in versions
+                if "story" in v["found_by"].split(",") and v.get("story_similarity") is not None
+            ]
             story_links = sorted((rowid[r["a"]], rowid[r["b"]], r["p"]) for r in links)
             with repo.transaction():
                 repo.stories.write_edges(edges)
+                repo.stories.write_story_similarities(similarities)
                 _cluster.add_to_stories(repo.stories.graph(), sorted(rowid.values()), story_links)
             assigned = repo.stories.assignments()
         wanted = {r["id"]: r["story"] for r in stories}

@@ -302,6 +302,7 @@ def verify(row: Row, store_encoder: str) -> Row | None:
         "direction": relation.direction,
         "confidence": float(relation.direction_confidence),
         "found_by": row["found_by"],
+        "story_similarity": float(relation.story_similarity),
     }
 
 

@@ -68,6 +68,7 @@ VERSIONS: tuple[tuple[str, ColumnType], ...] = (
     ("direction", "string"),
     ("confidence", "double"),
     ("found_by", "string"),  # "story", "lsh" or "lsh,story"
+    ("story_similarity", "double"),  # relation.story_similarity: P(same event)
 )
 """Every verified pair with ``compare``'s relation (the store's version graph and more)."""
 
