@@ -115,6 +115,15 @@ def test_single_guillemets_quote() -> None:
     assert quotes == ["Wir werden die Truppen nicht abziehen"]
 
 
+@pytest.mark.parametrize("apostrophe", ["'", "’"])
+def test_a_possessive_weekday_is_still_a_date(apostrophe: str) -> None:
+    """An apostrophe joins "п’ятницю" but not a possessive: "Friday's" is Friday (ECB+
+    reports date their events so; reading it whole cost the stories 0.04 within-topic ARI)."""
+    published = "date 2013-05-03 Blast\n\n"
+    text = f"Police said Friday{apostrophe}s blast at the plant killed four people."
+    assert _dates(published + text) == ["2013-05-03"]
+
+
 @pytest.mark.parametrize("apostrophe", ["'", "’", "ʼ"])
 def test_a_ukrainian_weekday_with_any_apostrophe(apostrophe: str) -> None:
     """WMT22 en-uk writes "п’ятницю" with a typographic apostrophe: the word is whole."""

@@ -105,8 +105,9 @@ class _Patterns:
 
 
 _DIGIT = re.compile(r"\d")
-_WORDS = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*")
-"""Words, an apostrophe inside allowed (Ukrainian "п’ятницю")."""
+_WORDS = re.compile(r"[^\W\d_]+(?:['’ʼ](?![sS]\b)[^\W\d_]+)*")
+"""Words, an apostrophe inside allowed (Ukrainian "п’ятницю"), but not before a possessive
+"s": "Friday's" is the weekday (reading it whole cost the ECB+ stories their dates)."""
 _ISO = re.compile(r"(?<![\w-])(\d{4})-(\d{2})-(\d{2})(?![\w-])")
 _DOTTED = re.compile(r"(?<![\w.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)")
 _CJK = re.compile(r"(?:(?P<y>\d{4})\s*[年년]\s*)?(?P<m>\d{1,2})\s*[月월]\s*(?P<d>\d{1,2})\s*[日일]")
