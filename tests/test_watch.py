@@ -321,5 +321,6 @@ def test_an_unreadable_robots_txt_defers_the_host_after_one_request(
     report, errors = watch_once(tmp_path / "watch.db", [site.url("/a"), site.url("/b")])
     assert (report.new_pages, report.deferred) == (0, 2)
     assert [str(e).count("robots.txt") for e in errors] == [1, 1]
+    assert all("HTTP 500" in str(e) and "wait 10 min" in str(e) for e in errors)
     assert site.statuses("/robots.txt") == {500: 1}
     assert site.statuses("/a") == site.statuses("/b") == {}

@@ -66,6 +66,8 @@ class _Host:
     robots: urllib.robotparser.RobotFileParser | None = None
     robots_retry: float = 0.0
     """When to try a robots.txt that could not be read again (until then: Deferred)."""
+    robots_error: str = ""
+    """Why the robots.txt could not be read, naming it (said with each deferred page)."""
 
 
 class Deferred(InputError):
@@ -153,7 +155,11 @@ class PoliteFetcher:
             if host.robots is None:
                 host.robots_retry = self.clock() + ROBOTS_RETRY
         if host.robots is None:
-            raise Deferred(source, f"could not read {origin}/robots.txt; retrying later")
+            raise Deferred(
+                source,
+                f"{host.robots_error}; the host's pages "
+                f"wait {ROBOTS_RETRY / 60:.0f} min (--ignore-robots for your own sites)",
+            )
         if not host.robots.can_fetch(self.policy.user_agent, url):
             raise Refused(source, f"{origin}/robots.txt disallows {url} (--ignore-robots)")
 
@@ -164,9 +170,11 @@ class PoliteFetcher:
         parser = urllib.robotparser.RobotFileParser(f"{origin}/robots.txt")
         try:
             got = self._request(f"{origin}/robots.txt", host, source, {}, ROBOTS_MAX_BYTES)
-        except InputError:
+        except InputError as err:
+            host.robots_error = err.reason
             return None
         if got.status >= 500 or got.status == 429:
+            host.robots_error = f"could not read {origin}/robots.txt: HTTP {got.status}"
             return None
         if got.status in (401, 403):
             parser.parse(["User-agent: *", "Disallow: /"])
