@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from ..corpus import Store
@@ -41,6 +41,19 @@ Limit = Annotated[int, Query(ge=1, le=200, description="At most this many update
 Offset = Annotated[int, Query(ge=0, description="Skip this many updates first.")]
 
 
+def change_filter(
+    source: Source = None,
+    host: Host = None,
+    type: ChangeType = None,
+    min_significance: MinSignificance = DEFAULT_MIN,
+) -> ChangeFilter:
+    """The filter query parameters both feeds take."""
+    return ChangeFilter(source, host, type, min_significance)
+
+
+Filter = Annotated[ChangeFilter, Depends(change_filter)]
+
+
 def _changes(
     store: Store, which: ChangeFilter, limit: int, offset: int
 ) -> tuple[list[ChangeEntry], int]:
@@ -59,15 +72,11 @@ def _changes(
 )
 async def changes_endpoint(
     request: Request,
-    source: Source = None,
-    host: Host = None,
-    type: ChangeType = None,
-    min_significance: MinSignificance = DEFAULT_MIN,
+    which: Filter,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> JSONResponse:
     state = get_state(request)
-    which = ChangeFilter(source, host, type, min_significance)
     entries, total = await state.workers.read(lambda store: _changes(store, which, limit, offset))
     following = offset + limit if offset + limit < total else None
     return JSONResponse(
@@ -85,14 +94,10 @@ async def changes_endpoint(
 @router.get("/changes.atom", include_in_schema=False)
 async def changes_atom(
     request: Request,
-    source: Source = None,
-    host: Host = None,
-    type: ChangeType = None,
-    min_significance: MinSignificance = DEFAULT_MIN,
+    which: Filter,
     limit: Limit = 50,
 ) -> Response:
     state = get_state(request)
-    which = ChangeFilter(source, host, type, min_significance)
     entries, _ = await state.workers.read(lambda store: _changes(store, which, limit, 0))
     base = str(request.base_url).rstrip("/")
     feed = atom_feed(entries, base_url=base, self_url=str(request.url))

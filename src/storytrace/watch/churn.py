@@ -17,6 +17,7 @@ correction or update notice ("Correction:", "An earlier version of this article 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -30,7 +31,10 @@ _SPACE = re.compile(r"\s+")
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "«": '"', "»": '"'})
 
 
+@functools.cache
 def _words(lang: str | None, key: str) -> frozenset[str]:
+    """The churn or notice words of ``lang`` and the fallbacks; built once per language
+    (``is_churn`` asks for every sentence of every fetched page)."""
     return frozenset(_lexicons.merged(_lexicons.languages_for(lang, "watch"), "watch", key))
 
 

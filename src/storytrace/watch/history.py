@@ -65,12 +65,15 @@ def changes(
     wanted = {r.article for r in rows} | {r.previous for r in rows if r.previous is not None}
     articles = repo.articles_by_rowid(sorted(wanted))
     entries: list[ChangeEntry] = []
+    seqs: dict[str, list[int]] = {}  # each page's version seqs, read once per page
     for row in rows:
         before = articles.get(row.previous or -1)
         after = articles.get(row.article)
         if before is None or after is None:
             continue
-        number = len([v for v in repo.pages.versions(row.canonical) if v.seq <= row.seq])
+        if row.canonical not in seqs:
+            seqs[row.canonical] = [v.seq for v in repo.pages.versions(row.canonical)]
+        number = sum(1 for seq in seqs[row.canonical] if seq <= row.seq)
         version = _version(repo, number, row, after, before)
         entries.append(ChangeEntry(row.seq, row.canonical, row.source, version, before))
     return entries, repo.pages.change_count(which)
