@@ -71,15 +71,24 @@ class QuoteSpan:
         return self.open < pos < self.close
 
 
+def _stray_closer(text: str, pos: int) -> bool:
+    """A straight quote after a non-space character and before a space or the end."""
+    before = text[pos - 1] if pos else " "
+    after = text[pos + 1] if pos + 1 < len(text) else " "
+    return not before.isspace() and before not in "([—–" and after.isspace()
+
+
 def quote_spans(text: str) -> tuple[QuoteSpan, ...]:
     """Find outermost quotations, pairing marks by kind; nested quotes stay inside.
 
-    Straight double quotes pair in order. Curly, guillemet and low-9 marks pair with their
-    own closers („…“ and „…” both close; German »…« and ›…‹ too). A single curly quote
-    opens only after a space or an opening bracket, so apostrophes (’) never open or
-    close anything on their own. A quotation still open at the end of the sentence runs
-    to the end, because a quotation that continues into the next paragraph leaves its
-    first paragraph unclosed.
+    Straight double quotes pair in order; one that would open right after a word or a
+    punctuation mark and before a space closes a quotation opened in an earlier sentence
+    ('Ukraine," the pope told ...') and opens nothing. Curly, guillemet and low-9 marks
+    pair with their own closers („…“ and „…” both close; German »…« and ›…‹ too). A
+    single curly quote opens only after a space or an opening bracket, so apostrophes
+    (’) never open or close anything on their own. A quotation still open at the end of
+    the sentence runs to the end, because a quotation that continues into the next
+    paragraph leaves its first paragraph unclosed.
     """
     stack: list[str] = []
     outer_open = -1
@@ -93,7 +102,7 @@ def quote_spans(text: str) -> tuple[QuoteSpan, ...]:
                 while stack.pop() != '"':
                     pass
                 closes = True
-            else:
+            elif not _stray_closer(text, pos):
                 stack.append(ch)
         elif ch == "“":
             if top == "„":
