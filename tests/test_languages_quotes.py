@@ -69,6 +69,22 @@ DE_KLERK_RU = [
     "Я никогда не забуду этого человека, который по-настоящему очаровал меня, который "
     "вдохновил помогать ему двигаться к его великой цели.",
 ]
+YAHYA_EN = [
+    "Police were called to the scene by the ambulance service.",
+    "Despite the best efforts of paramedics, Yahya, from Nechells, was confirmed dead at the "
+    "scene.",
+    "A post-mortem revealed he died from a stab wound to the chest.",
+    'A statement released on behalf of his family said: "We cannot believe that Yahya has '
+    'disappeared from our eyes."',
+]
+YAHYA_RU = [
+    "Полицию вызвали на место преступления сотрудники скорой помощи.",
+    "Несмотря на все приложенные усилия врачей, Яхья из Нешелса был объявлен мертвым на "
+    "месте преступления.",
+    "Вскрытие показало, что он умер от ножевого ранения в грудь.",
+    "В заявлении, выпущенном от имени его семьи, говорится: «Мы не можем поверить, что "
+    "больше не увидим Яхью».",
+]
 PROMISE_EN = [
     '"So we have to act," he said.',
     "Biden said the first step was to save lives and care for the families who were "
@@ -118,6 +134,16 @@ def test_negation_taken_out_of_a_quotation_is_reported() -> None:
     found = _quote_changes(CAA_EN, edited)
     assert len(found) == 1
     assert "Мы примем" in str(found[0][1])
+
+
+def test_negation_taken_out_of_one_clause_is_reported() -> None:
+    """The other clause keeps its "не" (the translator's for "disappeared"): the two
+    quotations split into as many clauses, compared clause by clause."""
+    assert _quote_changes(YAHYA_EN, YAHYA_RU) == []
+    edited = _edit(YAHYA_RU, "«Мы не можем", "«Мы можем")
+    assert [b for _, b in _quote_changes(YAHYA_EN, edited)] == [
+        "Мы можем поверить, что больше не увидим Яхью"
+    ]
 
 
 def test_negation_put_into_a_quotation_is_reported() -> None:
@@ -200,10 +226,17 @@ def test_words_that_only_look_negated() -> None:
 
 def test_a_closing_mark_from_an_earlier_sentence_opens_no_quotation() -> None:
     """WMT22 en-uk: the quotation opened in the sentence before; the stray closing mark
-    made the rest of the sentence a quotation, compared with the Ukrainian one."""
+    made the rest of the sentence a quotation, compared with the Ukrainian one. WMT22
+    ru-en: straight quotes nested in straight quotes."""
     en = (
         'May this Christmas bring peace to Ukraine," the pope told thousands of people in '
         "St Peter's Square for his noon blessing and address."
     )
     assert quote_spans(en) == ()
     assert len(quote_spans('He said: "We will win," and left.')) == 1
+    nested = (
+        '"Под "созданием условий" подразумевается создание резиденций", - разъяснили в Минцифры.'
+    )
+    assert [nested[s.open + 1 : s.close] for s in quote_spans(nested)] == [
+        'Под "созданием условий" подразумевается создание резиденций'
+    ]

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from .. import _lexicons
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]*)*(?:-[^\W\d_]+)*")
+_CLAUSE_MARK = re.compile(r"\s*[,;:—–]\s+|\s+-\s+")
+_EDGE = "\"'“”«»„()[]…."
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +41,7 @@ class _Negation:
     prefixes: tuple[str, ...]
     min_rest: int
     not_prefixed: tuple[str, ...]
+    clause_words: frozenset[str]
 
 
 @functools.cache
@@ -60,6 +63,7 @@ def _lexicon(lang: str) -> _Negation | None:
         prefixes=strings("prefixes"),
         min_rest=int(data.get("prefix_min_rest", 3)),
         not_prefixed=strings("not_prefixed"),
+        clause_words=frozenset(strings("clause_words")),
     )
 
 
@@ -109,9 +113,37 @@ def _lexical(word: str, lex: _Negation) -> bool:
     return False
 
 
+def clauses(text: str, lang: str) -> list[str]:
+    """``text`` cut before each clause word of the language's lexicon ("and", "that",
+    "что") and at commas, semicolons, colons and dashes."""
+    lex = _lexicon(lang.split("-")[0])
+    opens = lex.clause_words if lex is not None else frozenset()
+    out: list[str] = []
+    for piece in _CLAUSE_MARK.split(text):
+        current: list[str] = []
+        for word in piece.split():
+            if current and word.casefold().strip(_EDGE) in opens:
+                out.append(" ".join(current))
+                current = []
+            current.append(word)
+        if current:
+            out.append(" ".join(current))
+    return out
+
+
 def reversed_polarity(text_a: str, lang_a: str, text_b: str, lang_b: str) -> bool:
-    """One side negates a verb and the other has no negation of any kind (see the
-    module doc); False when either language has no lexicon."""
+    """One side negates a verb and the other has no negation of any kind, in the whole
+    quotation or, when both split into as many clauses, in a clause and its counterpart
+    (see the module doc); False when either language has no lexicon."""
+    if _reversed(text_a, lang_a, text_b, lang_b):
+        return True
+    parts_a, parts_b = clauses(text_a, lang_a), clauses(text_b, lang_b)
+    if len(parts_a) < 2 or len(parts_a) != len(parts_b):
+        return False
+    return any(_reversed(x, lang_a, y, lang_b) for x, y in zip(parts_a, parts_b, strict=True))
+
+
+def _reversed(text_a: str, lang_a: str, text_b: str, lang_b: str) -> bool:
     na, nb = negations(text_a, lang_a), negations(text_b, lang_b)
     if na is None or nb is None:
         return False
