@@ -4,6 +4,9 @@ idioms that are no reversal, and the negation lexicons of every shipped language
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from storytrace.changes.negation import has_lexicon, negations, reversed_polarity
@@ -11,6 +14,13 @@ from storytrace.comparison import compare
 from storytrace.facts.tokens import quote_spans
 from storytrace.pipeline import from_text
 
+WMT_EN_UK = (
+    Path(__file__).resolve().parents[1].parent
+    / "shared"
+    / "data"
+    / "wmt22_news"
+    / "wmt22_news_docs_en_uk_dev.jsonl"
+)
 CAA_EN = [
     "Mr Bhattacharya said the anti-CAA agitation will once again be a pan-Northeast one "
     "like in 2019.",
@@ -168,6 +178,22 @@ def test_quotation_replaced_by_another_claim_is_reported() -> None:
     edited = _edit(CAA_RU, "Мы не примем поправок к закону о гражданстве, это точно.", other_claim)
     found = _quote_changes(CAA_EN, edited)
     assert [b for _, b in found] == [other_claim]
+
+
+@pytest.mark.skipif(not WMT_EN_UK.is_file(), reason="external data ../shared/data is absent")
+def test_ukrainian_quotation_replaced_by_another_claim_is_reported() -> None:
+    """The same through e5 (USE does not cover Ukrainian), on the whole WMT22 en-uk
+    document: e5 puts unrelated sentences close (0.75), the margin over the article's
+    other sentences decides. (In an excerpt of 10 sentences or fewer the margin misses
+    this edit: docs/languages.md.)"""
+    with WMT_EN_UK.open(encoding="utf-8") as f:
+        docs = [json.loads(line) for line in f]
+    doc = next(d for d in docs if any("I want folks" in x for x in d["src_sentences"]))
+    en, uk = list(doc["src_sentences"]), list(doc["ref_sentences"])
+    assert _quote_changes(en, uk) == []
+    other_claim = "Уся виручка буде відправлена відповідачам, аби вони могли сходити випити пива"
+    edited = _edit(uk, "Я хочу, щоб люди в усіх цих штатах знали", other_claim)
+    assert [b for _, b in _quote_changes(en, edited)] == [other_claim + "."]
 
 
 @pytest.mark.parametrize(
