@@ -34,11 +34,16 @@ class SpanMeaning:
     def __call__(self, a: str, b: str, ia: Sequence[int], ib: Sequence[int]) -> float:
         """The margin of span ``a`` (in A's sentences ``ia``) and ``b`` (in B's ``ib``);
         +inf when an article has no other sentence to measure against."""
-        others_a = np.delete(self.va, list(ia), axis=0)
-        others_b = np.delete(self.vb, list(ib), axis=0)
-        if not len(others_a) or not len(others_b):
+        if len(self.va) <= len(set(ia)) or len(self.vb) <= len(set(ib)):
             return math.inf
         x, y = self.encoder.encode([a, b])
-        near_b = np.sort(others_b @ x)[-NEIGHBOURS:].mean()
-        near_a = np.sort(others_a @ y)[-NEIGHBOURS:].mean()
-        return float(x @ y) - float(near_a + near_b) / 2
+        return float(x @ y) - (_nearest(self.vb, x, ib) + _nearest(self.va, y, ia)) / 2
+
+
+def _nearest(vectors: np.ndarray, v: np.ndarray, skip: Sequence[int]) -> float:
+    """Mean cosine of ``v`` with its ``NEIGHBOURS`` nearest rows, rows ``skip`` left out
+    (masked, not copied: an article's vectors may be large)."""
+    scores = np.asarray(vectors @ v, dtype=np.float64)
+    scores[list(skip)] = -np.inf
+    k = min(NEIGHBOURS, len(scores) - len(set(skip)))
+    return float(np.partition(scores, len(scores) - k)[-k:].mean())
