@@ -14,14 +14,21 @@ works from the text and the language's lexicons (never from strings of the data)
   first word of a sentence neither side hedges;
 - ``hedge-``: a hedge that means hearsay or uncertainty dropped where the English
   sentence hedges too;
-- ``deleted``: a sentence of six words or more (not the first) deleted.
+- ``deleted``: a sentence of six words or more (not the first) deleted;
+- ``quote!``: a quotation that aligns to a quotation in the English sentence reversed in
+  meaning: its first verb negator of the language's negation lexicon ("не") taken out,
+  or, when it has none, one put before its first verb-like word (by the language's verb
+  endings; the first word when none looks like a verb);
+- ``quote~``: such a quotation replaced by another claim: a quotation of the same
+  language from another document, of a similar length; neither names a number, date or
+  name (those would be reported as changes of their own type).
 
 The English article is compared with the unedited translation (baseline) and with each
 edited one; a change not in the baseline is "new". Recall of a kind: share of planted
 edits of that kind for which a new change of that type is reported (for ``deleted``, a
 new dropped unit). Precision of a type: share of new changes of that type reported on
-documents planted with an edit of that type. Quotations reversed in meaning are not
-planted: across languages quotations are not compared (see docs/languages.md).
+documents planted with an edit of that type. The ``quote`` row adds up ``quote!`` and
+``quote~``.
 
     python bench/planted_translations.py [--pair en-uk,en-ru] [--limit N] [-v]
 """
@@ -47,8 +54,15 @@ from storytrace.facts.lexicon import load
 from storytrace.model import Article
 from storytrace.pipeline import from_text
 
-KINDS = ("number", "date", "name", "hedge+", "hedge-", "deleted")
+KINDS = ("number", "date", "name", "hedge+", "hedge-", "deleted", "quote!", "quote~")
 TYPE_OF = {"hedge+": "hedge", "hedge-": "hedge", "deleted": "dropped"}
+TYPE_OF.update({"quote!": "quote", "quote~": "quote"})
+VERB_ENDINGS = {
+    "ru": ("ть", "ет", "ют", "ут", "ит", "ят", "ем", "им", "ал", "ла", "ло", "ли", "ся", "сь"),
+    "uk": ("ти", "є", "ють", "уть", "ить", "ать", "ять", "ав", "ив", "ла", "ло", "ли", "ся", "мо"),
+}
+"""Endings of verb forms (infinitive, present, past, reflexive) for ``quote!``; a word
+with one is taken for a verb, wrongly at times (the edit is still a negation)."""
 _DIGITS = re.compile(r"\d+")
 _PLAIN_WORD = re.compile(r"^[^\W\d_]+$")
 
@@ -216,6 +230,84 @@ def plant_deleted(src: list[str], a: Article, b: Article, rng: random.Random) ->
     return out
 
 
+def _quote_options(a: Article, b: Article) -> list[tuple[int, int, int, str, bool]]:
+    """(sentence, start, end, text, plain) of each translated quotation paired with an
+    English one; ``plain``: it names no number, date or name."""
+    options = []
+    for j in _candidates(a, b):
+        qa, qb = a.sentences[j].facts.quotes, b.sentences[j].facts.quotes
+        if qa and len(qa) == len(qb):
+            f = b.sentences[j].facts
+            spans = [(x.start, x.end) for x in (*f.numbers, *f.dates, *f.names)]
+            for q in qb:
+                plain = not _DIGITS.search(q.text) and not any(
+                    q.start <= x < q.end or q.start < y <= q.end for x, y in spans
+                )
+                options.append((j, q.start, q.end, q.text, plain))
+    return options
+
+
+def plant_quote_reversed(
+    src: list[str], a: Article, b: Article, rng: random.Random
+) -> list[str] | None:
+    lang = b.lang or "en"
+    negators = _lexicons.read(lang, "negation").get("syntactic", [])
+    options = _quote_options(a, b)
+    if not options or not negators:
+        return None
+    j, start, end, text, _ = rng.choice(options)
+    words = list(re.finditer(r"[^\W\d_]+", text))
+    present = [w for w in words if w.group().lower() in negators]
+    negation = _lexicons.read(lang, "negation")
+    not_verbs = {str(w) for key in ("determiners", "lexical") for w in negation.get(key, [])}
+    if present:
+        w = present[0]
+        after = text[w.end() :].lstrip()
+        edited = text[: w.start()] + after
+    else:
+        verbs = [
+            w
+            for w in words
+            if w.group().lower().endswith(VERB_ENDINGS.get(lang, ()))
+            and w.group().lower() not in not_verbs
+        ]
+        w = (verbs or words or [None])[0]
+        if w is None:
+            return None
+        word = w.group()
+        negator = negators[0]
+        new = (
+            f"{negator.capitalize()} {word.lower()}"
+            if w.start() == 0 and word[:1].isupper()
+            else f"{negator} {word}"
+        )
+        edited = text[: w.start()] + new + text[w.end() :]
+    s = b.sentences[j].text
+    out = list(src)
+    out[j] = s[:start] + edited + s[end:]
+    return out
+
+
+def plant_quote_replaced(
+    src: list[str], a: Article, b: Article, rng: random.Random, pool: list[tuple[str, str]]
+) -> list[str] | None:
+    options = [o for o in _quote_options(a, b) if o[4]]
+    if not options:
+        return None
+    j, start, end, text, _ = rng.choice(options)
+    others = [q for doc, q in pool if doc != b.id and q != text]
+    if not others:
+        return None
+    size = len(text)
+    close = [q for q in others if 2 / 3 <= len(q) / size <= 3 / 2] or sorted(
+        others, key=lambda q: abs(len(q) - size)
+    )[:3]
+    s = b.sentences[j].text
+    out = list(src)
+    out[j] = s[:start] + rng.choice(sorted(close)) + s[end:]
+    return out
+
+
 def _reported(comparison: Comparison) -> Counter[tuple[str, str | None, str | None]]:
     out: Counter[tuple[str, str | None, str | None]] = Counter(
         (c.type, c.a, c.b) for c in comparison.title_changes
@@ -236,6 +328,7 @@ def run(pairs: list[str], limit: int | None, verbose: bool) -> None:
         "hedge+": plant_hedge_added,
         "hedge-": plant_hedge_dropped,
         "deleted": plant_deleted,
+        "quote!": plant_quote_reversed,
     }
     print(f"{'lang':<4} {'kind':<8} {'planted':>7} {'recall':>7} {'precision':>9}")
     for pair in pairs:
@@ -246,7 +339,7 @@ def run(pairs: list[str], limit: int | None, verbose: bool) -> None:
             src = [str(s) for s in doc["src_sentences"]]  # type: ignore[union-attr]
             ref = [str(s) for s in doc["ref_sentences"]]  # type: ignore[union-attr]
             a = article_from_sentences(src, "en", "a")
-            b = article_from_sentences(ref, lang, "b")
+            b = article_from_sentences(ref, lang, str(doc["doc_id"]))
             parsed.append((doc, src, ref, a, b))
         # names the translation gives for a person the English sentence names too
         pool = sorted(
@@ -262,6 +355,9 @@ def run(pairs: list[str], limit: int | None, verbose: bool) -> None:
                 )
             }
         )
+        quotes = sorted(
+            {(b.id, q[3]) for _, _, _, a, b in parsed for q in _quote_options(a, b) if q[4]}
+        )
         planted: Counter[str] = Counter()
         found: Counter[str] = Counter()
         new_by_type: Counter[str] = Counter()
@@ -274,6 +370,8 @@ def run(pairs: list[str], limit: int | None, verbose: bool) -> None:
                 rng = random.Random(f"{doc['doc_id']}:{kind}")
                 if kind == "name":
                     edited = plant_name(ref, a, b, rng, pool)
+                elif kind == "quote~":
+                    edited = plant_quote_replaced(ref, a, b, rng, quotes)
                 else:
                     edited = gens[kind](ref, a, b, rng)
                 if edited is None:
@@ -291,7 +389,9 @@ def run(pairs: list[str], limit: int | None, verbose: bool) -> None:
                 if verbose and not any(t == want for t, _, _ in new):
                     changed = [s for s in edited if s not in ref]
                     print(f"  {doc['doc_id']} {kind}: missed {changed[:1]}")
-        for kind in KINDS:
+        planted["quote"] = planted["quote!"] + planted["quote~"]
+        found["quote"] = found["quote!"] + found["quote~"]
+        for kind in (*KINDS, "quote"):
             want = TYPE_OF.get(kind, kind)
             rec = found[kind] / planted[kind] if planted[kind] else float("nan")
             prec = right_by_type[want] / new_by_type[want] if new_by_type[want] else float("nan")

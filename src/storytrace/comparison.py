@@ -16,6 +16,7 @@ from .errors import EmptyInput, TooLarge
 from .headline import headline_changes
 from .model import Article, Comparison
 from .similarity import UnitSimilarity, similarity_model
+from .span_meaning import SpanMeaning
 
 MAX_PAIRS = 4_000_000_000
 """Sentence pairs one comparison takes on (about 63,000 x 63,000, some 7 MB of news a
@@ -120,6 +121,7 @@ def _compare(
         lang=art_a.lang,
         encoder=enc.name,
         lang_b=art_b.lang,
+        meaning=SpanMeaning(enc, va, vb) if cross_lingual else None,
     )
     features = _relate.document_features(
         art_a,

@@ -22,7 +22,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 
 from .align import Unit
-from .changes import fact_changes
+from .changes import QuoteMeaning, fact_changes
 from .model import AlignedPair, Sentence
 from .statement import same_statement, statement_features
 
@@ -47,12 +47,14 @@ def label(
     lang: str | None = None,
     encoder: str | None = None,
     lang_b: str | None = None,
+    meaning: QuoteMeaning | None = None,
 ) -> tuple[AlignedPair, ...]:
     """Turn aligned units into labelled pairs, in the order of A then of B.
 
     ``encoder`` names the encoder behind the units' probabilities, for the
     ``same_statement`` weights fitted with it (None: those of the default encoder).
-    ``lang`` is A's language, ``lang_b`` B's (None: the same as A's).
+    ``lang`` is A's language, ``lang_b`` B's (None: the same as A's). ``meaning``
+    scores quotations across languages by the encoder (``changes.quotes_xl``).
     """
     pairs: list[AlignedPair] = []
     for unit in units:
@@ -61,7 +63,9 @@ def label(
             continue
         sa = [a[i] for i in unit.a]
         sb = [b[j] for j in unit.b]
-        changes = fact_changes(sa, sb, cross_lingual=cross_lingual, lang=lang, lang_b=lang_b)
+        changes = fact_changes(
+            sa, sb, cross_lingual=cross_lingual, lang=lang, lang_b=lang_b, meaning=meaning
+        )
         text_a = " ".join(s.text for s in sa)
         text_b = " ".join(s.text for s in sb)
         if unit.kind == "moved":

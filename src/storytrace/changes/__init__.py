@@ -23,7 +23,9 @@ What counts, per type (and why):
   declared war" is the same quotation; "there could be a chance" vs "there is a chance"
   is not. A quotation cut shorter or quoted at more length (one side's words a subset of
   the other's) is not reworded. A quotation on one side only is a change when the other
-  side does not say the same words unquoted.
+  side does not say the same words unquoted. Across languages (``changes.quotes_xl``)
+  only ``substance``: a quotation reversed in polarity or, by the encoder, saying
+  something else.
 - ``hedge``: a hedge added or dropped, compared by strength class, so "may" -> "might" is
   no change but "allegedly" -> nothing is.
 - ``attribution``: a named source that became anonymous or another source, or the
@@ -47,8 +49,9 @@ from .names import name_changes
 from .names_xl import cross_name_changes
 from .numbers import date_changes, is_measure, number_changes
 from .quotes import quote_changes
+from .quotes_xl import QuoteMeaning, cross_quote_changes
 
-__all__ = ["SCARE_PREFIX", "fact_changes", "is_measure"]
+__all__ = ["SCARE_PREFIX", "QuoteMeaning", "fact_changes", "is_measure"]
 
 
 def fact_changes(
@@ -58,11 +61,13 @@ def fact_changes(
     cross_lingual: bool,
     lang: str | None = None,
     lang_b: str | None = None,
+    meaning: QuoteMeaning | None = None,
 ) -> tuple[Change, ...]:
     """Every typed fact difference between two runs of sentences (see the module doc).
 
     ``lang`` is A's language, ``lang_b`` B's (None: the same). Across languages, hedges
-    and framing are compared only when both languages have those lexicons.
+    and framing are compared only when both languages have those lexicons, and
+    quotations by ``meaning`` when given (``span_meaning.SpanMeaning``).
     """
     changes: list[Change] = []
     code = (lang or "en").split("-")[0]
@@ -73,8 +78,9 @@ def fact_changes(
         changes += cross_name_changes(a, b, code, (lang_b or code).split("-")[0])
     else:
         changes += name_changes(a, b)
-    if not cross_lingual:
-        # Quoted words always differ across languages; comparing them says nothing.
+    if cross_lingual:
+        changes += cross_quote_changes(a, b, code, (lang_b or code).split("-")[0], meaning)
+    else:
         changes += quote_changes(a, b, code)
     if not cross_lingual or all(has_lexicon(x, "hedges") for x in both):
         changes += hedge_changes(a, b, cross_lingual=cross_lingual)

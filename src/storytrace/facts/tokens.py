@@ -71,15 +71,40 @@ class QuoteSpan:
         return self.open < pos < self.close
 
 
+_AFTER_CLOSE = frozenset(",.;:!?)…—–-")
+
+
+def _stray_closer(text: str, pos: int) -> bool:
+    """A straight quote after a non-space character and before a space, a punctuation
+    mark or the end."""
+    before = text[pos - 1] if pos else " "
+    after = text[pos + 1] if pos + 1 < len(text) else " "
+    return (
+        not before.isspace() and before not in "([—–" and (after.isspace() or after in _AFTER_CLOSE)
+    )
+
+
+def _nested_opener(text: str, pos: int) -> bool:
+    """A straight quote after a space and before a letter or digit: inside an open
+    quotation it opens a nested one ('"Под "созданием условий" ...", - сказал он')."""
+    before = text[pos - 1] if pos else " "
+    after = text[pos + 1] if pos + 1 < len(text) else " "
+    return before.isspace() and after.isalnum()
+
+
 def quote_spans(text: str) -> tuple[QuoteSpan, ...]:
     """Find outermost quotations, pairing marks by kind; nested quotes stay inside.
 
-    Straight double quotes pair in order. Curly, guillemet and low-9 marks pair with their
-    own closers („…“ and „…” both close; German »…« and ›…‹ too). A single curly quote
-    opens only after a space or an opening bracket, so apostrophes (’) never open or
-    close anything on their own. A quotation still open at the end of the sentence runs
-    to the end, because a quotation that continues into the next paragraph leaves its
-    first paragraph unclosed.
+    Straight double quotes pair in order; one that would open right after a word or a
+    punctuation mark and before a space or a punctuation mark closes a quotation opened
+    in an earlier sentence ('Ukraine," the pope told ...') and opens nothing; inside a
+    quotation, one after a space and before a word opens a nested quotation. Curly,
+    guillemet and low-9 marks pair with their own closers („…“ and „…” both close;
+    German »…« and ›…‹ too). A single curly quote opens only after a space or an
+    opening bracket, so apostrophes (’) never open or close anything on their own. A
+    quotation still open at the end of the sentence runs to the end, because a
+    quotation that continues into the next paragraph leaves its first paragraph
+    unclosed.
     """
     stack: list[str] = []
     outer_open = -1
@@ -89,11 +114,11 @@ def quote_spans(text: str) -> tuple[QuoteSpan, ...]:
         top = stack[-1] if stack else ""
         closes = False
         if ch == '"':
-            if '"' in stack:
+            if '"' in stack and not _nested_opener(text, pos):
                 while stack.pop() != '"':
                     pass
                 closes = True
-            else:
+            elif '"' in stack or not _stray_closer(text, pos):
                 stack.append(ch)
         elif ch == "“":
             if top == "„":
