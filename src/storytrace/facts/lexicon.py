@@ -141,6 +141,8 @@ class Lexicon:
     tens: frozenset[str]
     multipliers: dict[str, float]
     attached_only_multipliers: frozenset[str]
+    compound_multipliers: frozenset[str]
+    """Multipliers of myriad arithmetic (万, 億): digits after them add on."""
     percent: tuple[str, ...]
     currency_symbols: dict[str, str]
     currency_words: dict[str, str]
@@ -348,6 +350,7 @@ def load(lang: str | None) -> Lexicon:
         tens=_lower_set(numbers.get("tens")),
         multipliers={k.lower(): float(v) for k, v in numbers.get("multipliers", {}).items()},
         attached_only_multipliers=_lower_set(numbers.get("attached_only_multipliers")),
+        compound_multipliers=_lower_set(numbers.get("compound_multipliers")),
         percent=tuple(numbers.get("percent", ("%",))),
         currency_symbols=dict(numbers.get("currency_symbols", {})),
         currency_words={k.lower(): v for k, v in numbers.get("currency_words", {}).items()},
