@@ -61,16 +61,19 @@ def fact_changes(
 ) -> tuple[Change, ...]:
     """Every typed fact difference between two runs of sentences (see the module doc).
 
-    ``lang`` is A's language, ``lang_b`` B's (None: the same). Across languages, hedges
-    and framing are compared only when both languages have those lexicons.
+    ``lang`` is A's language, ``lang_b`` B's (None: the same). Across languages, numbers,
+    names, hedges and framing are compared only when both languages have those lexicons
+    (a language without one reads them unsurely: "10 000" as 10, "Die" as a name).
     """
     changes: list[Change] = []
     code = (lang or "en").split("-")[0]
     both = (lang, lang_b if lang_b is not None else lang)
-    changes += number_changes(a, b, code)
+    if not cross_lingual or all(has_lexicon(x, "numbers") for x in both):
+        changes += number_changes(a, b, code)
     changes += date_changes(a, b)
     if cross_lingual:
-        changes += cross_name_changes(a, b, code, (lang_b or code).split("-")[0])
+        if all(has_lexicon(x, "names") for x in both):
+            changes += cross_name_changes(a, b, code, (lang_b or code).split("-")[0])
     else:
         changes += name_changes(a, b)
     if not cross_lingual:

@@ -185,10 +185,20 @@ def date_changes(a: Sequence[Sentence], b: Sequence[Sentence]) -> list[Change]:
     items_a, items_b = _date_items(a), _date_items(b)
     only_a = [x for x in items_a if not any(_date_match(x.key, o.key) for o in items_b)]
     only_b = [y for y in items_b if not any(_date_match(y.key, o.key) for o in items_a)]
-    return [
-        Change("date", x.text, y.text, _date_subtype(x, y))
-        for x, y in zip(only_a, only_b, strict=False)
-    ]
+    out: list[Change] = []
+    for x in only_a:
+        y = next((y for y in only_b if _comparable(x, y)), None)
+        if y is not None:
+            only_b.remove(y)
+            out.append(Change("date", x.text, y.text, _date_subtype(x, y)))
+    return out
+
+
+def _comparable(x: _Date, y: _Date) -> bool:
+    """Whether one date may have replaced the other: not a bare year and a weekday or
+    another relative date ("2015" and "Saturday" are two facts, not one changed)."""
+    x_year, y_year = _YEAR_LIKE.match(x.iso) is not None, _YEAR_LIKE.match(y.iso) is not None
+    return not ((x_year and y.relative) or (y_year and x.relative))
 
 
 _WEEKDAY_ISO = re.compile(r"^-W-\d$")
