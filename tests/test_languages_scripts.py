@@ -231,3 +231,29 @@ def test_translated_sentences_give_no_fact_change_and_a_planted_number_is_found(
         found += any(kind == "number" for kind, _, _ in _changes(a2, b2, la, lb))
     assert planted >= 3
     assert found == planted
+
+
+@pytest.mark.parametrize("lang", ["ja", "zh"])
+def test_a_headline_without_spaces_is_the_title(lang: str) -> None:
+    sentences = _dev(lang, "euronews-en.19225")
+    article = from_text(sentences[0] + "\n\n" + "\n".join(sentences[1:]))
+    assert article.title == sentences[0]
+    assert len(article.sentences) == len(sentences) - 1
+
+
+@pytest.mark.parametrize("lang", ["ja", "zh"])
+def test_an_english_article_and_its_translation_pasted_as_lines(lang: str) -> None:
+    """The lead's probe: one line per sentence, as a user pastes an article."""
+    from storytrace.comparison import compare
+
+    doc = next((d for d in datasets.xl_docs(lang) if d["origlang"] == "en"), None)
+    if doc is None:
+        pytest.skip("WMT22 documents not in ../shared/data")
+    en, xl = (list(doc[k]) for k in ("src_sentences", "ref_sentences"))  # type: ignore[call-overload]
+    a = from_text(f"{en[0]}\n\n" + "\n".join(en[1:]))
+    b = from_text(f"{xl[0]}\n\n" + "\n".join(xl[1:]))
+    assert len(b.sentences) == len(a.sentences)
+    comparison = compare(a, b)
+    assert comparison.relation.label == "translation"
+    assert [c for p in comparison.pairs for c in p.changes] == []
+    assert sum(len(p.a) == len(p.b) == 1 for p in comparison.pairs) >= 0.9 * len(a.sentences)
