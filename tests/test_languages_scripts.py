@@ -257,3 +257,12 @@ def test_an_english_article_and_its_translation_pasted_as_lines(lang: str) -> No
     assert comparison.relation.label == "translation"
     assert [c for p in comparison.pairs for c in p.changes] == []
     assert sum(len(p.a) == len(p.b) == 1 for p in comparison.pairs) >= 0.9 * len(a.sentences)
+
+
+@pytest.mark.parametrize(
+    ("lang", "doc", "i"), [("ja", "egyptindependent.com.4763", 3), ("zh", "stv.tv.1681", 8)]
+)
+def test_a_latin_name_stops_where_the_cjk_words_begin(lang: str, doc: str, i: int) -> None:
+    names = [n.text for n in _sentences([_dev(lang, doc)[i]], lang)[0].facts.names]
+    assert names
+    assert all(n.isascii() or n.isupper() for n in names)

@@ -17,7 +17,11 @@ from typing import NamedTuple
 # "son-in-law"), plus the final period of a dotted abbreviation ("U.S."). One simple
 # pattern: tokenizing is the hottest loop of fact extraction, and richer patterns with
 # alternations of abbreviation forms cost three times as much.
-_TOKEN_RE = re.compile(r"\w+(?:['’.‐-]\w+)*(?:(?<=\.\w)\.)?|\S")
+# A run of Chinese, Japanese or Korean letters is a token of its own, apart from the Latin
+# letters and digits it touches: "Ｇ７外相会合が" is "Ｇ７" and "外相会合が", so no name runs
+# on into the words of a script without capitals.
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
+_TOKEN_RE = re.compile(rf"[^\W{_CJK}]+(?:['’.‐-][^\W{_CJK}]+)*(?:(?<=\.\w)\.)?|[{_CJK}]+|\S")
 
 OPENING_QUOTES = frozenset("“«„‘‹")
 QUOTE_CHARS = frozenset('"“”«»„‘’‹›')
