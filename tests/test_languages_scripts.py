@@ -114,12 +114,29 @@ def test_local_separators_and_magnitude_words(
         ("Die Regierung zahlt 1,5 Mrd. Euro.", "de", [(1.5e9, "EUR")]),
         ("Le gouvernement versera 20 millions d’euros.", "fr", [(2e7, "EUR")]),
         ("Vlada će dati 20 milijuna eura.", "hr", [(2e7, "EUR")]),
+        (
+            "El Gobierno dará 20 millones de euros a 10.000 familias.",
+            "es",
+            [(2e7, "EUR"), (1e4, None)],
+        ),
+        (
+            "Il governo fornirà 20 milioni di euro, 20 mila a famiglia.",
+            "it",
+            [(2e7, "EUR"), (2e4, None)],
+        ),
+        ("Rząd przeznaczy 20 mln zł i pięć tysięcy dolarów.", "pl", [(2e7, "PLN"), (5e3, "USD")]),
     ],
 )
 def test_magnitude_words_and_currencies(
     text: str, lang: str, expected: list[tuple[float, str | None]]
 ) -> None:
     assert _numbers(text, lang) == expected
+
+
+def test_a_lone_comma_before_three_digits_is_unsure_where_the_comma_is_decimal() -> None:
+    assert _numbers("Más de 10,000 personas y un 3,5 % más.", "es") == [(3.5, "%")]
+    assert _numbers("Mehr als 10,000 Menschen.", "de") == []
+    assert _numbers("More than 10,000 people.", "en") == [(10000.0, "people")]
 
 
 def test_date_and_clock_parts_beside_cjk_are_no_counts() -> None:

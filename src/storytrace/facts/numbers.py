@@ -52,6 +52,7 @@ without spaces ("2000万ユーロ", "20万美元"), and digits may ("２万５�
 _DATE_OR_TIME_AFTER = re.compile(r"\s?[月日时時分秒点點号號월일시분초]")
 """A number before one of these is a date or clock part ("27日", "午後9時"), not a count
 ("2015年" stays a number, which the number and date comparisons take for a year)."""
+_ONE_COMMA_GROUP = re.compile(r"\d{1,3},\d{3}")
 _GROUPED = {" ": "[ \u00a0\u202f]", ".": r"\.", ",": ","}
 
 _EDGE_PUNCT = "\"'“”‘’«»()[]{},.;:!?…"
@@ -259,6 +260,8 @@ def find_numbers(text: str, lex: Lexicon, exclude: list[tuple[int, int]]) -> lis
         cur = pats.currency_before.search(text, max(0, start - 4), start)
         if cur is None and _is_identifier(text, num_start, lex):
             continue
+        if lex.decimal == "," and _ONE_COMMA_GROUP.fullmatch(match.group("num")):
+            continue  # "10,000" where the comma is the decimal mark: 10 or 10,000? unsure
         value = _parse(match.group("num"), lex)
         if value is None:
             continue
