@@ -200,6 +200,16 @@ def test_a_language_without_a_numbers_lexicon_compares_no_numbers() -> None:
     ]
 
 
+def test_a_measure_missing_where_numerals_are_not_read_is_no_change() -> None:
+    en = "The charity had given $5,000 for the reward, about 20% of it."
+    zh = "该慈善机构曾为悬赏出资五千美元，约占百分之二十。"
+    assert _changes(en, zh, "en", "zh") == []
+    assert _changes(zh, en, "zh", "en") == []
+    assert _changes(en, "该慈善机构曾为悬赏出资6000美元，约占20%。", "en", "zh") == [
+        ("number", "$5,000", "6000美元")
+    ]
+
+
 def test_names_are_compared_only_between_languages_with_a_names_lexicon() -> None:
     en = "The official said Raisi was serious about the talks in Vienna."
     de = "Die Gespräche in Wien seien ernst gemeint, sagte der Vertreter."

@@ -45,7 +45,7 @@ from .claims import claim_changes
 from .framing import SCARE_PREFIX, framing_changes, has_lexicon, hedge_changes
 from .names import name_changes
 from .names_xl import cross_name_changes
-from .numbers import date_changes, is_measure, number_changes
+from .numbers import date_changes, is_measure, number_changes, reads_number_words
 from .quotes import quote_changes
 
 __all__ = ["SCARE_PREFIX", "fact_changes", "is_measure"]
@@ -69,7 +69,10 @@ def fact_changes(
     code = (lang or "en").split("-")[0]
     both = (lang, lang_b if lang_b is not None else lang)
     if not cross_lingual or all(has_lexicon(x, "numbers") for x in both):
-        changes += number_changes(a, b, code)
+        # a measure missing on a side whose number words are not read is no evidence
+        lost = not cross_lingual or reads_number_words(both[1])
+        gained = not cross_lingual or reads_number_words(both[0])
+        changes += number_changes(a, b, code, lost=lost, gained=gained)
     changes += date_changes(a, b)
     if cross_lingual:
         if all(has_lexicon(x, "names") for x in both):

@@ -38,6 +38,14 @@ def _measure(number: Number) -> str | None:
     return number.unit if number.unit in _measure_units() else None
 
 
+def reads_number_words(lang: str | None) -> bool:
+    """Whether numbers written in words are read in ``lang`` (not in Chinese or Japanese,
+    whose numerals are not read): only then is a measure missing on its side evidence."""
+    from ..facts.lexicon import load
+
+    return bool(load(lang).number_words)
+
+
 def is_measure(number: Number) -> bool:
     """True for a measured quantity: a percentage, money, a unit ("80%", "$5 million")."""
     return _measure(number) is not None
@@ -129,7 +137,20 @@ def _qualified(sentence: Sentence, number: Number, lang: str) -> _Num:
     return _Num(number, word, table.get(word.lower()))
 
 
-def number_changes(a: Sequence[Sentence], b: Sequence[Sentence], lang: str) -> list[Change]:
+def number_changes(
+    a: Sequence[Sentence],
+    b: Sequence[Sentence],
+    lang: str,
+    *,
+    lost: bool = True,
+    gained: bool = True,
+) -> list[Change]:
+    """Numbers replaced, requalified, and measures only one side has.
+
+    ``lost`` (``gained``) False: a measure of A (B) with no counterpart is no change,
+    because the other side may write it in words this reader cannot read (Chinese
+    "五千美元", "百分之二十").
+    """
     nums_a = [_qualified(s, n, lang) for s in a for n in s.facts.numbers if not _is_year(n)]
     nums_b = [_qualified(s, n, lang) for s in b for n in s.facts.numbers if not _is_year(n)]
     left_b = list(nums_b)
@@ -154,8 +175,8 @@ def number_changes(a: Sequence[Sentence], b: Sequence[Sentence], lang: str) -> l
             left_a.remove(x)
             left_b.remove(match)
             out.append(Change("number", x.text, match.text))
-    out += [Change("number", x.text, None) for x in left_a if _measure(x.number)]
-    out += [Change("number", None, y.text) for y in left_b if _measure(y.number)]
+    out += [Change("number", x.text, None) for x in left_a if lost and _measure(x.number)]
+    out += [Change("number", None, y.text) for y in left_b if gained and _measure(y.number)]
     return out
 
 
