@@ -71,6 +71,21 @@ def test_a_quotation_closed_after_its_full_stop_stays_with_its_attribution() -> 
 
 
 @pytest.mark.parametrize("lang", ["ja", "zh"])
+def test_a_quotation_standing_alone_is_a_sentence_run_together_or_not(lang: str) -> None:
+    sentences = _dev(lang, "egyptindependent.com.4763")[4:8]
+    assert sentences[0][0] in "「“"  # the quotation alone ("It has shown in the last days...")
+    _, found = segment("".join(sentences), lang=lang)
+    assert [s.text for s in found] == sentences
+
+
+def test_a_short_attribution_after_a_quotation_stays_with_it() -> None:
+    assert [s.text for s in segment("「次だ」と首相は述べた。“好的。”她说。", lang="ja")[1]] == [
+        "「次だ」と首相は述べた。",
+        "“好的。”她说。",
+    ]
+
+
+@pytest.mark.parametrize("lang", ["ja", "zh"])
 def test_lines_ending_in_a_full_stop_are_not_joined(lang: str) -> None:
     lines = _dev(lang, "stv.tv.1681")[1:8]
     article = from_text(_dev(lang, "stv.tv.1681")[0] + "\n\n" + "\n".join(lines))

@@ -42,8 +42,20 @@ _CANDIDATE = re.compile(r"(?<![.!?…])([.!?…]++)[\"'”’»)\]]*+(\s+)")
 the scan linear: a long run not followed by a space is tried once, not once per mark)."""
 _FULL_STOP = re.compile(r"([。！？]++)([」』”’»）)\]]*+)(\s*)")
 """A full-width sentence end (Chinese, Japanese): a boundary even with no space after it,
-as those scripts put none; with a closing mark glued to the next word ("。」と述べた",
-"。”她说") the quotation goes on into its attribution, so it is no boundary."""
+as those scripts put none; with a closing mark glued to what follows, the quotation may go
+on into its attribution ("。」と述べた。", "。”她说。"; see ``_attribution_follows``)."""
+_CJK_LETTER = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
+_QUOTE_ENDS = re.compile(rf"()([」』”])()(?=[{_CJK_LETTER}])")
+"""A quotation closed without a full stop and followed by CJK text: the end of a sentence
+that is the quotation alone ("「…進展もない」ベーアボック氏は…"), unless its attribution
+follows."""
+_PARTICLE_AFTER_QUOTE = frozenset("とっのをがはもにでや、，")
+"""Japanese particles (and commas) that tie a quotation to the words after it."""
+_SENTENCE_STOP = re.compile(r"[。！？]")
+_ATTRIBUTION_MAX = 10
+"""Letters between a closing mark and the next full stop that can be only an attribution
+("”她说。", "」と首相は述べた。"); a longer run is a sentence of its own."""
+_OPENERS = "「『“"
 _TOKEN_BEFORE = re.compile(r"\w[\w.\-’']*\Z")
 _NEXT_WORD = re.compile(r"[\"'“‘«„(\[\-–—*•]*\s*(\w[\w.\-’']*)")
 _NUMBER = re.compile(r"\d[\d.,]*\Z")
@@ -151,7 +163,15 @@ def _split(para: str, lex: _Lexicon) -> list[tuple[int, int]]:
         marks = marks or _Marks.of(para)
         if m.re is _FULL_STOP:
             end, nxt = m.end(2), m.end()
-            if nxt == len(para) or (m.group(2) and not m.group(3)):
+            if nxt == len(para) or (
+                m.group(2) and not m.group(3) and _attribution_follows(para, nxt)
+            ):
+                continue
+        elif m.re is _QUOTE_ENDS:
+            end = nxt = m.end()
+            if end <= sent_start or para[sent_start] not in _OPENERS:
+                continue
+            if _attribution_follows(para, nxt):
                 continue
         else:
             end, nxt = m.start(2), m.end()
@@ -176,9 +196,19 @@ def _candidates(para: str) -> list[re.Match[str]]:
     """The candidate sentence ends of a paragraph in order: Latin punctuation followed by
     a space, and full-width ends (only looked for where the paragraph has one)."""
     found = list(_CANDIDATE.finditer(para))
-    if _FULL_STOP.search(para) is None:
+    if _FULL_STOP.search(para) is None and _QUOTE_ENDS.search(para) is None:
         return found
-    return sorted([*found, *_FULL_STOP.finditer(para)], key=lambda m: m.start())
+    found += [*_FULL_STOP.finditer(para), *_QUOTE_ENDS.finditer(para)]
+    return sorted(found, key=lambda m: m.start())
+
+
+def _attribution_follows(para: str, at: int) -> bool:
+    """Whether the words after a quotation's closing mark at ``at`` attribute it: a
+    Japanese particle, or a short run up to the next full stop ("”她说。")."""
+    if para[at] in _PARTICLE_AFTER_QUOTE:
+        return True
+    stop = _SENTENCE_STOP.search(para, at)
+    return (stop.start() if stop else len(para)) - at <= _ATTRIBUTION_MAX
 
 
 def _is_boundary(
