@@ -308,3 +308,21 @@ def test_a_latin_name_stops_where_the_cjk_words_begin(lang: str, doc: str, i: in
     names = [n.text for n in _sentences([_dev(lang, doc)[i]], lang)[0].facts.names]
     assert names
     assert all(n.isascii() or n.isupper() for n in names)
+
+
+def test_a_weekday_replaced_by_one_the_sentence_already_names_is_a_change() -> None:
+    en = "The northwest will face gusts of up to 85mph overnight on Sunday into Monday morning."
+    cs = _dev("cs", "stv.tv.1681")[2]
+    assert "z neděle na pondělí" in cs
+    assert _changes(en, cs, "en", "cs") == []
+    edited = cs.replace("z neděle na pondělí", "z pondělí na pondělí")
+    assert [(t, a) for t, a, _ in _changes(en, edited, "en", "cs")] == [("date", "Sunday")]
+    assert (
+        _changes(
+            en,
+            "Nárazy až 85 mil za hodinu přijdou v neděli a v neděli večer i v pondělí.",
+            "en",
+            "cs",
+        )
+        == []
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -206,12 +207,30 @@ def date_changes(a: Sequence[Sentence], b: Sequence[Sentence]) -> list[Change]:
     items_a, items_b = _date_items(a), _date_items(b)
     only_a = [x for x in items_a if not any(_date_match(x.key, o.key) for o in items_b)]
     only_b = [y for y in items_b if not any(_date_match(y.key, o.key) for o in items_a)]
+    # "Sunday into Monday" -> "Monday into Monday": a date one side names once more than
+    # the other stands in for the other side's unmatched one
+    if only_a and not only_b:
+        only_b = _surplus(items_b, items_a)
+    elif only_b and not only_a:
+        only_a = _surplus(items_a, items_b)
     out: list[Change] = []
     for x in only_a:
         y = next((y for y in only_b if _comparable(x, y)), None)
         if y is not None:
             only_b.remove(y)
             out.append(Change("date", x.text, y.text, _date_subtype(x, y)))
+    return out
+
+
+def _surplus(items: list[_Date], others: list[_Date]) -> list[_Date]:
+    """The later mentions of a date ``items`` names more often than ``others`` do."""
+    seen: Counter[str] = Counter()
+    have = Counter(o.key for o in others)
+    out = []
+    for x in items:
+        seen[x.key] += 1
+        if have[x.key] and seen[x.key] > have[x.key]:
+            out.append(x)
     return out
 
 
