@@ -112,6 +112,9 @@ def test_lines_ending_in_a_full_stop_are_not_joined(lang: str) -> None:
         ("ja", "lenta.ru.89760", 11, (25000.0, "USD")),
         ("zh", "lenta.ru.89760", 11, (25000.0, "USD")),
         ("hr", "stv.tv.1681", 2, (85.0, "mph")),
+        ("ja", "stv.tv.1681", 2, (85.0, "mph")),
+        ("zh", "stv.tv.1681", 2, (85.0, "mph")),
+        ("zh", "stv.tv.1681", 13, (90.0, "mph")),
     ],
 )
 def test_local_separators_and_magnitude_words(

@@ -285,6 +285,8 @@ def find_numbers(text: str, lex: Lexicon, exclude: list[tuple[int, int]]) -> lis
         unit = unit_holder[0]
         if end == before_unit and _joined(text[end : end + 1]):
             continue  # "30s", "1990s", "76ers", "5G": not a count of anything
+        if unit is None and lex.per_hour_units:
+            unit, end = _per_hour(text, start, end, lex)
         if unit is None:
             compound = _COMPOUND_UNIT.match(text, num_end)
             if compound and match.end() == num_end:
@@ -344,6 +346,27 @@ def _compound_rest(text: str, end: int, value: float, mult: str, lex: Lexicon) -
         value += float(match.group(1)) * sub
         end, factor = match.end(), sub
     return value, end
+
+
+@functools.cache
+def _per_hour_pattern(lang: str) -> re.Pattern[str]:
+    from .lexicon import load
+
+    units = _alt(list(load(lang).per_hour_units))
+    return re.compile(rf"(?P<range>\s?[～〜~\-–至到]\s?\d+)?\s?(?P<u>{units})")
+
+
+def _per_hour(text: str, start: int, end: int, lex: Lexicon) -> tuple[str | None, int]:
+    """A speed written around the number: "時速85マイル", "每小时90英里" (mph, km/h): the
+    rate word before it, the distance after it (past the other end of a range, which
+    stays a number of its own); (None, end) when it is not one."""
+    before = text[max(0, start - 6) : start]
+    if not any(before.endswith(p) for p in lex.per_hour_prefixes):
+        return None, end
+    match = _per_hour_pattern(lex.lang).match(text, end)
+    if match is None:
+        return None, end
+    return lex.per_hour_units[match["u"]], end if match["range"] else match.end()
 
 
 def _take_unit(text: str, end: int, lex: Lexicon, pats: _Patterns, holder: list[str | None]) -> int:
