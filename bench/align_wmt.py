@@ -25,6 +25,7 @@ import argparse
 import hashlib
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -124,11 +125,14 @@ def measure(
     *,
     reverse: bool = False,
     verbose: bool = False,
+    layout: Callable[[list[str], str], str] | None = None,
 ) -> dict[str, float]:
     """Alignment P/R/F1, the share judged ``translation`` and typed changes per 50
-    source sentences; ``reverse`` gives each translation as A and its source as B."""
+    source sentences; ``reverse`` gives each translation as A and its source as B.
+    ``layout`` writes a document's sentences as the text read whole (default: one
+    paragraph each)."""
     tp = fp = fn = 0
-    translation = changes = sentences = 0
+    translation = changes = sentences = wrong_direction = 0
     for doc in docs:
         src = [str(s) for s in doc["src_sentences"]]  # type: ignore[union-attr]
         ref = [str(s) for s in doc["ref_sentences"]]  # type: ignore[union-attr]
@@ -143,8 +147,14 @@ def measure(
         tp += len(predicted & gold)
         fp += len(predicted - gold)
         fn += len(gold - predicted)
-        whole = compare(from_text("\n\n".join(src)), from_text("\n\n".join(ref)), encoder=encoder)
+        write = layout or (lambda sentences, _lang: "\n\n".join(sentences))
+        whole = compare(
+            from_text(write(src, langs[0])), from_text(write(ref, langs[1])), encoder=encoder
+        )
         translation += whole.relation.label == "translation"
+        # the source is the original: A when given first, B when reversed
+        stated = whole.relation.direction
+        wrong_direction += stated != "unknown" and stated != ("b_to_a" if reverse else "a_to_b")
         changes += sum(len(p.changes) for p in whole.pairs)
         if verbose:
             for p in whole.pairs:
@@ -162,6 +172,7 @@ def measure(
         "f1": f1,
         "translation": translation / len(docs) if docs else 0.0,
         "changes_per_50": 50 * changes / sentences if sentences else 0.0,
+        "direction_wrong": wrong_direction / len(docs) if docs else 0.0,
     }
 
 

@@ -73,6 +73,47 @@ def wmt_docs(pair: str | None = "en-ru", root: Path = SHARED_DATA) -> list[dict[
 WMT_FILES = (WMT_EN_RU, WMT_EN_UK)
 """Every WMT22 document file, in the order ``wmt_docs`` reads them."""
 
+XL_DIR = Path(__file__).resolve().parent / "data" / "xl"
+XL_LANGS = ("ja", "zh", "cs", "de", "hr", "fr")
+"""Languages of the hand-written development set (``bench/data/xl/<lang>.json``)."""
+
+
+def xl_docs(lang: str, root: Path = SHARED_DATA) -> list[dict[str, object]]:
+    """The hand-written development set of ``lang`` as WMT-shaped documents.
+
+    ``bench/data/xl/<lang>.json`` holds only our own text, keyed to a WMT22 document id:
+    sentences[i] renders that document's English sentence i. English originals (the
+    ``en-ru`` sources) become ``en-<lang>`` documents; a document written as an original
+    in ``lang`` (content from a ``ru-en`` document's English reference) becomes
+    ``<lang>-en``, its English rendering the reference. [] when ../shared is absent.
+    """
+    path = XL_DIR / f"{lang}.json"
+    by_id = {str(d["doc_id"]): d for d in wmt_docs("all", root)}
+    if not by_id or not path.exists():
+        return []
+    docs: list[dict[str, object]] = []
+    for item in json.loads(path.read_text("utf-8"))["docs"]:
+        wmt = by_id[item["doc_id"]]
+        english = wmt["src_sentences"] if wmt["src_lang"] == "en" else wmt["ref_sentences"]
+        ours = list(item["sentences"])
+        if len(ours) != len(english):  # type: ignore[arg-type]
+            raise ValueError(f"{path.name} {item['doc_id']}: sentence count differs")
+        original = item["origlang"]
+        src, ref = (english, ours) if original == "en" else (ours, english)
+        src_lang, ref_lang = ("en", lang) if original == "en" else (lang, "en")
+        docs.append(
+            {
+                "pair": f"{src_lang}-{ref_lang}",
+                "doc_id": item["doc_id"],
+                "origlang": original,
+                "src_lang": src_lang,
+                "ref_lang": ref_lang,
+                "src_sentences": src,
+                "ref_sentences": ref,
+            }
+        )
+    return docs
+
 
 def ecb_docs(root: Path = SHARED_DATA) -> list[dict[str, object]]:
     """ECB+ train+dev documents with topic, subtopic (gold event) and text."""

@@ -29,10 +29,11 @@ its paragraph (a heading, or the last line of a paragraph): wrapped lines run fu
 
 _LINE = re.compile(r"[^\n\r\u2028\u2029]+")
 _BREAK = re.compile(r"\r\n|[\n\r\u2028\u2029]")
-_ENDS_SENTENCE = re.compile(r"[.!?…:;][\"'”’»)\]]*\Z")
-_NO_STOP_BEFORE = frozenset(".!?…:;,–—-")
+_ENDS_SENTENCE = re.compile(r"[.!?…:;。！？：；][\"'”’»)\]」』）]*\Z")
+"""A line that ends a sentence, in any script (full-width "。！？" for Chinese and Japanese)."""
+_NO_STOP_BEFORE = frozenset(".!?…:;,–—-。！？：；、，")
 _GLUE_AFTER = frozenset(",.;:!?)]…")
-_CLOSING_QUOTES = "\"'”’»"
+_CLOSING_QUOTES = "\"'”’»」』"
 
 
 @dataclass(frozen=True, slots=True)

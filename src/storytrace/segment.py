@@ -40,13 +40,29 @@ _PARAGRAPH = re.compile(r"[^\n\r\u2028\u2029]+")
 _CANDIDATE = re.compile(r"(?<![.!?…])([.!?…]++)[\"'”’»)\]]*+(\s+)")
 """A run of terminal punctuation, whole (the lookbehind and the possessive ``++`` make
 the scan linear: a long run not followed by a space is tried once, not once per mark)."""
+_FULL_STOP = re.compile(r"([。！？]++)([」』”’»）)\]]*+)(\s*)")
+"""A full-width sentence end (Chinese, Japanese): a boundary even with no space after it,
+as those scripts put none; with a closing mark glued to what follows, the quotation may go
+on into its attribution ("。」と述べた。", "。”她说。"; see ``_attribution_follows``)."""
+_CJK_LETTER = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
+_QUOTE_ENDS = re.compile(rf"()([」』”])()(?=[{_CJK_LETTER}])")
+"""A quotation closed without a full stop and followed by CJK text: the end of a sentence
+that is the quotation alone ("「…進展もない」ベーアボック氏は…"), unless its attribution
+follows."""
+_PARTICLE_AFTER_QUOTE = frozenset("とっのをがはもにでや、，")
+"""Japanese particles (and commas) that tie a quotation to the words after it."""
+_SENTENCE_STOP = re.compile(r"[。！？]")
+_ATTRIBUTION_MAX = 10
+"""Letters between a closing mark and the next full stop that can be only an attribution
+("”她说。", "」と首相は述べた。"); a longer run is a sentence of its own."""
+_OPENERS = "「『“"
 _TOKEN_BEFORE = re.compile(r"\w[\w.\-’']*\Z")
 _NEXT_WORD = re.compile(r"[\"'“‘«„(\[\-–—*•]*\s*(\w[\w.\-’']*)")
 _NUMBER = re.compile(r"\d[\d.,]*\Z")
 _NUMBER_BEFORE = re.compile(r"(?<![\w.,])\d[\d.,]*\s+\Z")
 _DOTTED = re.compile(r"(?:\w{1,3}\.)+\w{1,3}\Z")
 _SPACED_DECIMAL = re.compile(r"\d{1,3}(?![\d]|[.,]\d)")
-_QUOTE_MARKS = re.compile(r"[\"“”«»„]")
+_QUOTE_MARKS = re.compile(r"[\"“”«»„「」『』]")
 _BRACKETS = re.compile(r"[()\[\]]")
 
 _MAX_PARENTHESIS = 500
@@ -143,16 +159,29 @@ def _split(para: str, lex: _Lexicon) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     sent_start = 0
     k = 0  # the first protected span that may still contain a boundary
-    for m in _CANDIDATE.finditer(para):
+    for m in _candidates(para):
         marks = marks or _Marks.of(para)
-        end, nxt = m.start(2), m.end()
-        if nxt < len(para) and marks.is_spaced_closer(para, nxt):
-            end = nxt + 1
-            nxt = strip_span(para, end, len(para))[0]
-            if nxt == end:  # a closing quote glued to the next word: not a boundary here
+        if m.re is _FULL_STOP:
+            end, nxt = m.end(2), m.end()
+            if nxt == len(para) or (
+                m.group(2) and not m.group(3) and _attribution_follows(para, nxt)
+            ):
                 continue
-        if not _is_boundary(para, m.start(1), m.group(1), sent_start, nxt, lex):
-            continue
+        elif m.re is _QUOTE_ENDS:
+            end = nxt = m.end()
+            if end <= sent_start or para[sent_start] not in _OPENERS:
+                continue
+            if _attribution_follows(para, nxt):
+                continue
+        else:
+            end, nxt = m.start(2), m.end()
+            if nxt < len(para) and marks.is_spaced_closer(para, nxt):
+                end = nxt + 1
+                nxt = strip_span(para, end, len(para))[0]
+                if nxt == end:  # a closing quote glued to the next word: not a boundary here
+                    continue
+            if not _is_boundary(para, m.start(1), m.group(1), sent_start, nxt, lex):
+                continue
         while k < len(marks.protected) and marks.protected[k][1] <= end:
             k += 1
         if k < len(marks.protected) and marks.protected[k][0] < end:
@@ -161,6 +190,25 @@ def _split(para: str, lex: _Lexicon) -> list[tuple[int, int]]:
         sent_start = nxt
     spans.append((sent_start, len(para)))
     return spans
+
+
+def _candidates(para: str) -> list[re.Match[str]]:
+    """The candidate sentence ends of a paragraph in order: Latin punctuation followed by
+    a space, and full-width ends (only looked for where the paragraph has one)."""
+    found = list(_CANDIDATE.finditer(para))
+    if _FULL_STOP.search(para) is None and _QUOTE_ENDS.search(para) is None:
+        return found
+    found += [*_FULL_STOP.finditer(para), *_QUOTE_ENDS.finditer(para)]
+    return sorted(found, key=lambda m: m.start())
+
+
+def _attribution_follows(para: str, at: int) -> bool:
+    """Whether the words after a quotation's closing mark at ``at`` attribute it: a
+    Japanese particle, or a short run up to the next full stop ("”她说。")."""
+    if para[at] in _PARTICLE_AFTER_QUOTE:
+        return True
+    stop = _SENTENCE_STOP.search(para, at)
+    return (stop.start() if stop else len(para)) - at <= _ATTRIBUTION_MAX
 
 
 def _is_boundary(
@@ -291,7 +339,7 @@ def _union(spans: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
     return tuple(merged)
 
 
-_OPENS_FOR = {"»": "«", "”": "“„", "“": "„"}
+_OPENS_FOR = {"»": "«", "”": "“„", "“": "„", "」": "「", "』": "『"}
 
 
 def _quotations(para: str) -> list[tuple[int, int]] | None:
@@ -308,7 +356,7 @@ def _quotations(para: str) -> list[tuple[int, int]] | None:
         closes = top == '"' if mark == '"' else bool(top) and top in _OPENS_FOR.get(mark, "")
         if closes:
             spans.append((stack.pop()[1], at + 1))
-        elif mark in "”»":
+        elif mark in "”»」』":
             return None
         else:
             stack.append((mark, at))

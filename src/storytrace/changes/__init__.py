@@ -47,7 +47,7 @@ from .claims import claim_changes
 from .framing import SCARE_PREFIX, framing_changes, has_lexicon, hedge_changes
 from .names import name_changes
 from .names_xl import cross_name_changes
-from .numbers import date_changes, is_measure, number_changes
+from .numbers import date_changes, is_measure, number_changes, reads_number_words
 from .quotes import quote_changes
 from .quotes_xl import QuoteMeaning, cross_quote_changes
 
@@ -65,17 +65,23 @@ def fact_changes(
 ) -> tuple[Change, ...]:
     """Every typed fact difference between two runs of sentences (see the module doc).
 
-    ``lang`` is A's language, ``lang_b`` B's (None: the same). Across languages, hedges
-    and framing are compared only when both languages have those lexicons, and
+    ``lang`` is A's language, ``lang_b`` B's (None: the same). Across languages, numbers,
+    names, hedges and framing are compared only when both languages have those lexicons
+    (a language without one reads them unsurely: "10 000" as 10, "Die" as a name), and
     quotations by ``meaning`` when given (``span_meaning.SpanMeaning``).
     """
     changes: list[Change] = []
     code = (lang or "en").split("-")[0]
     both = (lang, lang_b if lang_b is not None else lang)
-    changes += number_changes(a, b, code)
+    if not cross_lingual or all(has_lexicon(x, "numbers") for x in both):
+        # a measure missing on a side whose number words are not read is no evidence
+        lost = not cross_lingual or reads_number_words(both[1])
+        gained = not cross_lingual or reads_number_words(both[0])
+        changes += number_changes(a, b, code, lost=lost, gained=gained)
     changes += date_changes(a, b)
     if cross_lingual:
-        changes += cross_name_changes(a, b, code, (lang_b or code).split("-")[0])
+        if all(has_lexicon(x, "names") for x in both):
+            changes += cross_name_changes(a, b, code, (lang_b or code).split("-")[0])
     else:
         changes += name_changes(a, b)
     if cross_lingual:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -36,6 +37,14 @@ def _measure_units() -> frozenset[str]:
 def _measure(number: Number) -> str | None:
     """The number's measure unit, None when it only counts something (or nothing)."""
     return number.unit if number.unit in _measure_units() else None
+
+
+def reads_number_words(lang: str | None) -> bool:
+    """Whether numbers written in words are read in ``lang`` (not in Chinese or Japanese,
+    whose numerals are not read): only then is a measure missing on its side evidence."""
+    from ..facts.lexicon import load
+
+    return bool(load(lang).number_words)
 
 
 def is_measure(number: Number) -> bool:
@@ -129,7 +138,20 @@ def _qualified(sentence: Sentence, number: Number, lang: str) -> _Num:
     return _Num(number, word, table.get(word.lower()))
 
 
-def number_changes(a: Sequence[Sentence], b: Sequence[Sentence], lang: str) -> list[Change]:
+def number_changes(
+    a: Sequence[Sentence],
+    b: Sequence[Sentence],
+    lang: str,
+    *,
+    lost: bool = True,
+    gained: bool = True,
+) -> list[Change]:
+    """Numbers replaced, requalified, and measures only one side has.
+
+    ``lost`` (``gained``) False: a measure of A (B) with no counterpart is no change,
+    because the other side may write it in words this reader cannot read (Chinese
+    "五千美元", "百分之二十").
+    """
     nums_a = [_qualified(s, n, lang) for s in a for n in s.facts.numbers if not _is_year(n)]
     nums_b = [_qualified(s, n, lang) for s in b for n in s.facts.numbers if not _is_year(n)]
     left_b = list(nums_b)
@@ -154,8 +176,8 @@ def number_changes(a: Sequence[Sentence], b: Sequence[Sentence], lang: str) -> l
             left_a.remove(x)
             left_b.remove(match)
             out.append(Change("number", x.text, match.text))
-    out += [Change("number", x.text, None) for x in left_a if _measure(x.number)]
-    out += [Change("number", None, y.text) for y in left_b if _measure(y.number)]
+    out += [Change("number", x.text, None) for x in left_a if lost and _measure(x.number)]
+    out += [Change("number", None, y.text) for y in left_b if gained and _measure(y.number)]
     return out
 
 
@@ -185,10 +207,38 @@ def date_changes(a: Sequence[Sentence], b: Sequence[Sentence]) -> list[Change]:
     items_a, items_b = _date_items(a), _date_items(b)
     only_a = [x for x in items_a if not any(_date_match(x.key, o.key) for o in items_b)]
     only_b = [y for y in items_b if not any(_date_match(y.key, o.key) for o in items_a)]
-    return [
-        Change("date", x.text, y.text, _date_subtype(x, y))
-        for x, y in zip(only_a, only_b, strict=False)
-    ]
+    # "Sunday into Monday" -> "Monday into Monday": a date one side names once more than
+    # the other stands in for the other side's unmatched one
+    if only_a and not only_b:
+        only_b = _surplus(items_b, items_a)
+    elif only_b and not only_a:
+        only_a = _surplus(items_a, items_b)
+    out: list[Change] = []
+    for x in only_a:
+        y = next((y for y in only_b if _comparable(x, y)), None)
+        if y is not None:
+            only_b.remove(y)
+            out.append(Change("date", x.text, y.text, _date_subtype(x, y)))
+    return out
+
+
+def _surplus(items: list[_Date], others: list[_Date]) -> list[_Date]:
+    """The later mentions of a date ``items`` names more often than ``others`` do."""
+    seen: Counter[str] = Counter()
+    have = Counter(o.key for o in others)
+    out = []
+    for x in items:
+        seen[x.key] += 1
+        if have[x.key] and seen[x.key] > have[x.key]:
+            out.append(x)
+    return out
+
+
+def _comparable(x: _Date, y: _Date) -> bool:
+    """Whether one date may have replaced the other: not a bare year and a weekday or
+    another relative date ("2015" and "Saturday" are two facts, not one changed)."""
+    x_year, y_year = _YEAR_LIKE.match(x.iso) is not None, _YEAR_LIKE.match(y.iso) is not None
+    return not ((x_year and y.relative) or (y_year and x.relative))
 
 
 _WEEKDAY_ISO = re.compile(r"^-W-\d$")

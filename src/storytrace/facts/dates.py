@@ -113,15 +113,30 @@ _DOTTED = re.compile(r"(?<![\w.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)")
 _CJK = re.compile(r"(?:(?P<y>\d{4})\s*[年년]\s*)?(?P<m>\d{1,2})\s*[月월]\s*(?P<d>\d{1,2})\s*[日일]")
 """Chinese, Japanese and Korean dates ("2024年12月10日", "１２月１０日", "12월 10일"), in
 every language: digits of any width (``\\d`` and ``int`` read full-width ones)."""
+_CJK_RANGE_AFTER = re.compile(r"\s*[と和及至、~～〜\-–]\s*(\d{1,2})\s*[日일]")
+"""The other day of a CJK range: "11月26日と27日", "11月26日和27日"."""
+_CJK_WEEKDAY = re.compile(
+    r"(?:星期|礼拜|禮拜|周|週)(?P<z>[一二三四五六日天])|(?P<j>[月火水木金土日])曜日?"
+    r"|(?P<k>[월화수목금토일])요일"
+)
+"""Chinese (周二, 星期二), Japanese (火曜日, 火曜) and Korean (화요일) weekdays, in every
+language: no word boundary separates them from the text around."""
+_CJK_WEEKDAY_INDEX = {
+    **{c: i for i, c in enumerate("一二三四五六")},
+    **{c: i for i, c in enumerate("月火水木金土日")},
+    "天": 6,
+    **{c: i for i, c in enumerate("월화수목금토일")},
+}
 _YEAR = re.compile(r"(?<![\w,.])(?:1[5-9]|20)\d{2}(?!\w|[,.]\d)")
 _PERCENT_AFTER = re.compile(r"\s*(?:%|percent\b|per cent\b)")
 _DIGIT_AFTER = re.compile(r"\.?\s*\d")
-_RANGE_WORDS = r"(?:[-–—,&]|and|to|и|і|та|й|до|по|und|bis|et|au|y|al|i|do)"
+_RANGE_WORDS = r"(?:[-–—,&]|and|to|и|і|та|й|до|по|und|bis|et|au|y|al|i|a|do)"
 _RANGE_AFTER = re.compile(
     rf"\s*{_RANGE_WORDS}\s*(\d{{1,2}})(?![\d%]|[.,:]\d|\s+[^\W\d_]*[a-zа-яіїєґ])"
 )
-_RANGE_BEFORE = re.compile(rf"(?<![\w.,])(\d{{1,2}})\s*{_RANGE_WORDS}\s*$")
-"""The other day of a range: "November 26 and 27", "26 и 27 ноября", "26–27 листопада"."""
+_RANGE_BEFORE = re.compile(rf"(?<![\w.,])(\d{{1,2}})\.?\s*{_RANGE_WORDS}\s*$")
+"""The other day of a range: "November 26 and 27", "26 и 27 ноября", "26–27 листопада",
+"26. a 27. listopadu" (the ordinal period of Czech, Croatian and German)."""
 _WINDOW = 30
 """How far before a month, weekday or year to look for its day number or cue word."""
 
@@ -248,6 +263,17 @@ def _numeric_month_day(match: re.Match[str], pub: dt.date | None) -> _Found | No
     return _Found(match.start(), match.end(), d.isoformat(), False, d, 1) if d else None
 
 
+def _cjk_weekday(match: re.Match[str], pub: dt.date | None) -> _Found:
+    """A Chinese, Japanese or Korean weekday, resolved as ``_weekday`` resolves one with no
+    cue: "-W-n" without a publication date, else the nearest such day before it."""
+    letter = match["z"] or match["j"] or match["k"]
+    target = _CJK_WEEKDAY_INDEX[letter]
+    if pub is None:
+        return _Found(match.start(), match.end(), f"-W-{target + 1}", True, None, 5)
+    d = pub - dt.timedelta(days=(pub.weekday() - target) % 7)
+    return _Found(match.start(), match.end(), d.isoformat(), True, None, 5)
+
+
 def _range_day(item: _Found, match: re.Match[str]) -> list[_Found]:
     """The other day of a range, in the month (and year) of ``item``."""
     day = int(match.group(1))
@@ -297,6 +323,11 @@ def find_dates(text: str, lex: Lexicon, ctx: DateContext) -> list[DateMention]:
             item = _numeric_month_day(match, pub)
             if item:
                 found.append(item)
+                other = _CJK_RANGE_AFTER.match(text, match.end())
+                if other:
+                    found += _range_day(item, other)
+    if _CJK_WEEKDAY.search(text):
+        found += [_cjk_weekday(match, pub) for match in _CJK_WEEKDAY.finditer(text)]
 
     words = word_set(text) if pats is not None else frozenset()
     if pats is not None and not words.isdisjoint(lex.months):

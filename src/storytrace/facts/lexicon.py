@@ -141,6 +141,11 @@ class Lexicon:
     tens: frozenset[str]
     multipliers: dict[str, float]
     attached_only_multipliers: frozenset[str]
+    compound_multipliers: frozenset[str]
+    """Multipliers of myriad arithmetic (万, 億): digits after them add on."""
+    per_hour_prefixes: tuple[str, ...]
+    """Words before a number that make the distance after it a speed ("時速", "每小时")."""
+    per_hour_units: dict[str, str]
     percent: tuple[str, ...]
     currency_symbols: dict[str, str]
     currency_words: dict[str, str]
@@ -348,6 +353,9 @@ def load(lang: str | None) -> Lexicon:
         tens=_lower_set(numbers.get("tens")),
         multipliers={k.lower(): float(v) for k, v in numbers.get("multipliers", {}).items()},
         attached_only_multipliers=_lower_set(numbers.get("attached_only_multipliers")),
+        compound_multipliers=_lower_set(numbers.get("compound_multipliers")),
+        per_hour_prefixes=tuple(numbers.get("per_hour", {}).get("prefixes", ())),
+        per_hour_units=dict(numbers.get("per_hour", {}).get("units", {})),
         percent=tuple(numbers.get("percent", ("%",))),
         currency_symbols=dict(numbers.get("currency_symbols", {})),
         currency_words={k.lower(): v for k, v in numbers.get("currency_words", {}).items()},

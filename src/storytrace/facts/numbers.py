@@ -46,6 +46,15 @@ Korean attaches its counters): a letter of these next to a digit does not make a
 identifier ("で１２月", "３００人")."""
 
 
+_END = r"(?![^\W\d_\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af])"
+"""The end of a multiplier or unit word: no letter follows, except one of a script written
+without spaces ("2000万ユーロ", "20万美元"), and digits may ("２万５０００")."""
+_DATE_OR_TIME_AFTER = re.compile(r"\s?[月日时時分秒点點号號월일시분초]")
+"""A number before one of these is a date or clock part ("27日", "午後9時"), not a count
+("2015年" stays a number, which the number and date comparisons take for a year)."""
+_ONE_COMMA_GROUP = re.compile(r"\d{1,3},\d{3}")
+_GROUPED = {" ": "[ \u00a0\u202f]", ".": r"\.", ",": ","}
+
 _EDGE_PUNCT = "\"'“”‘’«»()[]{},.;:!?…"
 
 
@@ -86,7 +95,8 @@ def _patterns(lang: str) -> _Patterns:
 
     lex = load(lang)
     if lex.decimal == ",":
-        num = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
+        group = "|".join(_GROUPED[g] for g in dict.fromkeys(lex.group + " ") if g in _GROUPED)
+        num = rf"\d{{1,3}}(?:(?:{group})\d{{3}})+(?:,\d+)?|\d+(?:,\d+)?"
     else:
         num = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
     symbols = _alt(list(_symbols(lex)))
@@ -94,9 +104,9 @@ def _patterns(lang: str) -> _Patterns:
     spaced = [m for m in lex.multipliers if m not in lex.attached_only_multipliers]
     mult_parts = []
     if attached:
-        mult_parts.append(rf"(?P<matt>{_alt(attached)})(?![\w])")
+        mult_parts.append(rf"(?P<matt>{_alt(attached)}){_END}")
     if spaced:
-        mult_parts.append(rf"\s?(?P<mult>{_alt(spaced)})(?![\w])")
+        mult_parts.append(rf"\s?(?P<mult>{_alt(spaced)}){_END}")
     mult = f"(?:{'|'.join(mult_parts)})?" if mult_parts else ""
     # the number alone is scanned for; a currency symbol is looked for just before it
     # (an alternation of symbols tried at every position cost more than the rest)
@@ -109,7 +119,7 @@ def _patterns(lang: str) -> _Patterns:
     unit_words = (
         list(lex.percent) + list(lex.currency_words) + list(lex.units) + list(lex.currency_symbols)
     )
-    after = re.compile(rf"\s?(?P<u>{_alt(unit_words)})(?![\w])", re.IGNORECASE)
+    after = re.compile(rf"\s?(?P<u>{_alt(unit_words)}){_END}", re.IGNORECASE)
     words = None
     if lex.number_words:
         simple = _alt(list(lex.number_words))
@@ -147,7 +157,7 @@ def _patterns(lang: str) -> _Patterns:
 
 def _parse(num: str, lex: Lexicon) -> float | None:
     if lex.decimal == ",":
-        raw = _GROUP_SPACES.sub("", num).replace(",", ".")
+        raw = _GROUP_SPACES.sub("", num).replace(".", "").replace(",", ".")
     else:
         raw = num.replace(",", "")
     try:
@@ -245,11 +255,13 @@ def find_numbers(text: str, lex: Lexicon, exclude: list[tuple[int, int]]) -> lis
         num_start, num_end = match.start("num"), match.end("num")
         if _overlaps(num_start, num_end, taken):
             continue
-        if _is_time(text, num_start, num_end, pats):
+        if _is_time(text, num_start, num_end, pats) or _DATE_OR_TIME_AFTER.match(text, num_end):
             continue
         cur = pats.currency_before.search(text, max(0, start - 4), start)
         if cur is None and _is_identifier(text, num_start, lex):
             continue
+        if lex.decimal == "," and _ONE_COMMA_GROUP.fullmatch(match.group("num")):
+            continue  # "10,000" where the comma is the decimal mark: 10 or 10,000? unsure
         value = _parse(match.group("num"), lex)
         if value is None:
             continue
@@ -266,11 +278,15 @@ def find_numbers(text: str, lex: Lexicon, exclude: list[tuple[int, int]]) -> lis
             end = match.start("matt")
         if mult_word:
             value *= lex.multipliers[mult_word.lower()]
+            if mult_word.lower() in lex.compound_multipliers:
+                value, end = _compound_rest(text, end, value, mult_word.lower(), lex)
         before_unit = end
         end = _take_unit(text, end, lex, pats, unit_holder := [unit])
         unit = unit_holder[0]
         if end == before_unit and _joined(text[end : end + 1]):
             continue  # "30s", "1990s", "76ers", "5G": not a count of anything
+        if unit is None and lex.per_hour_units:
+            unit, end = _per_hour(text, start, end, lex)
         if unit is None:
             compound = _COMPOUND_UNIT.match(text, num_end)
             if compound and match.end() == num_end:
@@ -309,6 +325,48 @@ def find_numbers(text: str, lex: Lexicon, exclude: list[tuple[int, int]]) -> lis
 
     out.sort(key=lambda n: n.start)
     return out
+
+
+@functools.cache
+def _rest_pattern(lang: str) -> re.Pattern[str]:
+    from .lexicon import load
+
+    return re.compile(rf"(\d+)({_alt(list(load(lang).compound_multipliers))})?")
+
+
+def _compound_rest(text: str, end: int, value: float, mult: str, lex: Lexicon) -> tuple[float, int]:
+    """Myriad arithmetic: digits written straight after a compound multiplier add on with
+    their own smaller multiplier ("1億2000万" = 120,000,000, "２万５０００" = 25,000)."""
+    factor = lex.multipliers[mult]
+    rest = _rest_pattern(lex.lang)
+    while (match := rest.match(text, end)) is not None:
+        sub = lex.multipliers.get((match.group(2) or "").lower(), 1.0)
+        if sub >= factor:
+            break
+        value += float(match.group(1)) * sub
+        end, factor = match.end(), sub
+    return value, end
+
+
+@functools.cache
+def _per_hour_pattern(lang: str) -> re.Pattern[str]:
+    from .lexicon import load
+
+    units = _alt(list(load(lang).per_hour_units))
+    return re.compile(rf"(?P<range>\s?[～〜~\-–至到]\s?\d+)?\s?(?P<u>{units})")
+
+
+def _per_hour(text: str, start: int, end: int, lex: Lexicon) -> tuple[str | None, int]:
+    """A speed written around the number: "時速85マイル", "每小时90英里" (mph, km/h): the
+    rate word before it, the distance after it (past the other end of a range, which
+    stays a number of its own); (None, end) when it is not one."""
+    before = text[max(0, start - 6) : start]
+    if not any(before.endswith(p) for p in lex.per_hour_prefixes):
+        return None, end
+    match = _per_hour_pattern(lex.lang).match(text, end)
+    if match is None:
+        return None, end
+    return lex.per_hour_units[match["u"]], end if match["range"] else match.end()
 
 
 def _take_unit(text: str, end: int, lex: Lexicon, pats: _Patterns, holder: list[str | None]) -> int:

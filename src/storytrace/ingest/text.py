@@ -37,7 +37,10 @@ MAX_HEADLINE_CHARS = 200
 
 # A first line ending like this is a sentence or a lead-in, not a headline. A question or
 # exclamation mark may end a headline ("Is the war over?").
-_SENTENCE_END_RE = re.compile(r"[.,;:…]['\"’”»)]*$")
+_SENTENCE_END_RE = re.compile(r"[.,;:…。，、；：]['\"’”»)」』]*$")
+
+_UNSPACED_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+"""Chinese and Japanese write a headline without spaces: its length counts, not its words."""
 
 # Short first lines that are not headlines: bylines, photo credits, bullets.
 _NOT_HEADLINE_RE = re.compile(
@@ -182,7 +185,8 @@ def _is_headline(lines: list[str]) -> bool:
     if _is_date_line(first):
         return False  # a date line reads as the date, never as the headline
     words = first.split()
-    if not 2 <= len(words) <= MAX_HEADLINE_WORDS or len(first) > MAX_HEADLINE_CHARS:
+    count = max(len(words), len(first) // 2) if _UNSPACED_RE.search(first) else len(words)
+    if not 2 <= count <= MAX_HEADLINE_WORDS or len(first) > MAX_HEADLINE_CHARS:
         return False
     if _SENTENCE_END_RE.search(first) or _NOT_HEADLINE_RE.search(first):
         return False
