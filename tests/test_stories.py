@@ -9,6 +9,7 @@ import sqlite3
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -129,6 +130,36 @@ def test_incremental_adds_match_a_batch_build(tmp_path: Path) -> None:
     # reports of one gold event as two stories (Betty Ford, Newport Beach) that the
     # rebuild joins (ARI 0.90); every other story is the same.
     assert adjusted_rand([incremental[k] for k in keys], [batch[k] for k in keys]) >= 0.85
+
+
+def test_each_article_is_linked_to_its_nearest_whenever_they_were_stored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The links are the symmetric k-nearest graph of the lead vectors, as the event model
+    was fitted on: an article stored before its nearest neighbours is linked to them too
+    (a small k, so that the nearest are not simply every article)."""
+    from storytrace.stories import update
+
+    k = 3
+    monkeypatch.setattr(update, "STORY_K", k)
+    db = tmp_path / "s.db"
+    with Store(db) as store:
+        store.add([SEED, SAMPLE])
+        store.update_stories()
+        with contextlib.closing(sqlite3.connect(db)) as con:
+            rows = [int(r[0]) for r in con.execute("SELECT rowid FROM articles ORDER BY rowid")]
+            links = {(int(a), int(b)) for a, b in con.execute("SELECT a, b FROM story_links")}
+        vectors = store.repository.document_vectors_of(rows)
+    matrix = np.stack([vectors[r] for r in rows]).astype(np.float64)
+    cosines = matrix @ matrix.T
+    np.fill_diagonal(cosines, -np.inf)
+    later_nearest = 0
+    for n, row in enumerate(rows):
+        for m in np.argsort(-cosines[n], kind="stable")[:k]:
+            other = rows[int(m)]
+            later_nearest += other > row
+            assert (min(row, other), max(row, other)) in links, (row, other)
+    assert later_nearest > 0  # the sample does have articles stored before their nearest
 
 
 def test_stories_are_a_partition_and_ids_are_first_members(sample_store: Store) -> None:
