@@ -6,8 +6,11 @@ scored with the event model (``events``) at the document
 frequencies of the moment; links that look derived are verified with ``compare`` for the
 version graph; then ``cluster.add_to_stories`` re-clusters only the strong-link
 components the new articles touched, in the store's tables (``store.story_graph``).
-``rebuild=True`` re-scores every link at the current frequencies. Design and figures:
-``docs/stories.md``.
+Each time the store grows past a power of two, every link is re-scored at the current
+frequencies and every story re-clustered (``rescore_due``): links scored when the store
+was small weigh words by the frequencies of that moment, and re-scoring on a doubling
+costs at most twice the links in all. ``rebuild=True`` also searches and verifies again.
+Design and figures: ``docs/stories.md``.
 """
 
 from __future__ import annotations
@@ -63,6 +66,7 @@ class StoriesReport:
     links: int = 0
     verified: int = 0
     components: int = 0
+    rescored: int = 0
     stories: int = 0
     seconds: float = 0.0
 
@@ -115,11 +119,20 @@ def update_stories(
         for (a, b), p in zip(pairs, probabilities, strict=True)
     ] + [(a, b, 1.0) for a, b, *_ in verdicts if (a, b) not in linked and (a, b) in certain]
     report.links = len(rows)
+    nodes = todo
+    rescore = rescore_due(stats.documents - len(todo), stats.documents)
+    if rescore:
+        stage("re-scoring the earlier links at today's document frequencies")
+        earlier = rescored_links(repo, stats, skip=linked | certain)
+        report.rescored = len(earlier)
+        nodes, rows = sorted({*repo.stories.members_all(), *todo}), earlier + rows
     stage("clustering into stories")
     with repo.transaction():
         repo.stories.write_edges(verdicts)
         repo.stories.write_story_similarities(similarities)
-        touched = _cluster.add_to_stories(repo.stories.graph(), todo, rows)
+        if rescore:
+            repo.stories.clear_clustering()
+        touched = _cluster.add_to_stories(repo.stories.graph(), nodes, rows)
     report.linked = len(todo)
     if on_progress is not None:
         on_progress(report.linked, len(todo))
@@ -127,6 +140,27 @@ def update_stories(
     report.stories = repo.stories.count()
     report.seconds = time.perf_counter() - start
     return report
+
+
+def rescore_due(before: int, now: int) -> bool:
+    """Whether an update that takes the store from ``before`` to ``now`` articles re-scores
+    the earlier links: when it passes a power of two (1,024, 2,048...), so that every link
+    was scored with the document frequencies of at least half the store."""
+    return before > 0 and before.bit_length() < now.bit_length()
+
+
+def rescored_links(
+    repo: Repository, stats: _events.CorpusStats, *, skip: set[tuple[int, int]]
+) -> list[tuple[int, int, float]]:
+    """Every stored link but ``skip`` (this update's own), P again at ``stats``; a pair
+    verified as derived stays certain."""
+    links = [(a, b) for a, b, _ in repo.stories.links() if (a, b) not in skip]
+    certain = repo.stories.pairs_judged(DERIVED)
+    probabilities = _probabilities(repo, links, stats)
+    return [
+        (a, b, 1.0 if (a, b) in certain else p)
+        for (a, b), p in zip(links, probabilities, strict=True)
+    ]
 
 
 def with_updates(verdicts: list[EdgeRow], updates: list[tuple[int, int]]) -> list[EdgeRow]:
@@ -262,6 +296,7 @@ __all__ = [
     "backfill_evidence",
     "link_pairs",
     "nearest_neighbours",
+    "rescore_due",
     "update_stories",
     "worth_verifying",
 ]
