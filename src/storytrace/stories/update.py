@@ -2,10 +2,10 @@
 
 Each article in no story yet is linked to its nearest lead vectors among all the
 articles stored (the symmetric k-nearest graph the event model was fitted on), each link
-scored with the event model (``events``) at the document
-frequencies of the moment; links that look derived are verified with ``compare`` for the
-version graph; then ``cluster.add_to_stories`` re-clusters only the strong-link
-components the new articles touched, in the store's tables (``store.story_graph``).
+scored with the event model (``events``) at the document frequencies of the moment;
+links that look derived are verified with ``compare`` for the version graph; then
+``cluster.add_to_stories`` re-clusters only the strong-link components the new articles
+touched, in the store's tables (``store.story_graph``).
 Each time the store grows past a power of two, every link is re-scored at the current
 frequencies and every story re-clustered (``rescore_due``): links scored when the store
 was small weigh words by the frequencies of that moment, and re-scoring on a doubling
