@@ -40,7 +40,7 @@ from ..store.db import from_f16, to_f16
 from ..store.records import article_from_record, article_to_record
 from ..store.vectors import ExactIndex
 from ..stories.model import DERIVED
-from ..stories.update import CHUNK, earlier_neighbours, link_pairs, worth_verifying
+from ..stories.update import CHUNK, link_pairs, nearest_neighbours, worth_verifying
 from ..verify import pair_encoder
 from .parquet import is_parquet, read_parquet
 from .tables import SEQ_BITS
@@ -202,14 +202,14 @@ def vector_of(row: Row) -> NDArray[np.float32]:
 def story_neighbours(
     seqs: NDArray[np.int64], vectors: NDArray[np.float32], chunk: int
 ) -> list[tuple[int, int, float]]:
-    """The nearest earlier lead vectors of chunk ``chunk`` (``CHUNK`` articles by
-    ``seq``) among all ``seqs``: what the stories stage links, as (a, b, cosine)."""
+    """The nearest lead vectors of chunk ``chunk`` (``CHUNK`` articles by ``seq``)
+    among all ``seqs``: what the stories stage links, as (earlier, later, cosine)."""
     index = ExactIndex(vectors.shape[1])
     index.add(seqs, vectors)
     start, end = chunk * CHUNK, min((chunk + 1) * CHUNK, len(seqs))
     rows = [int(s) for s in seqs[start:end]]
-    found = earlier_neighbours(index, rows, vectors[start:end])
-    return [(b, a, c) for a, hits in found.items() for b, c in hits]
+    found = nearest_neighbours(index, rows, vectors[start:end])
+    return [(min(a, b), max(a, b), c) for a, hits in found.items() for b, c in hits]
 
 
 def best_pairs(triples: Iterable[tuple[int, int, float]]) -> list[tuple[int, int, float]]:

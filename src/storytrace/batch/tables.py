@@ -45,7 +45,7 @@ CANDIDATES: tuple[tuple[str, ColumnType], ...] = (
     ("a", "long"),
     ("b", "long"),
     ("cosine", "double"),  # the lead vectors' cosine; null for an LSH pair
-    ("kind", "string"),  # "story" (a nearest earlier lead vector) or "lsh" (a shared band)
+    ("kind", "string"),  # "story" (a nearest lead vector) or "lsh" (a shared band)
 )
 """The pairs the links stage scores and verifies (``a < b`` by ``seq``), one row per way
 a pair was found, in (a, b, kind) order."""
@@ -56,7 +56,7 @@ LINKS: tuple[tuple[str, ColumnType], ...] = (
     ("cosine", "double"),
     ("p", "double"),  # P(same event); 1.0 once ``compare`` found one derived from the other
 )
-"""The story links (``a < b`` by ``seq``): each article's nearest earlier lead vectors."""
+"""The story links (``a < b`` by ``seq``): each article's nearest lead vectors, both ways."""
 
 VERSIONS: tuple[tuple[str, ColumnType], ...] = (
     ("a", "long"),

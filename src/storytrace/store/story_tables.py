@@ -96,6 +96,29 @@ class StoryTables:
         for table in ("story_links", "story_edges", "story_members"):
             self.db.execute(f"DELETE FROM {table}")
 
+    def links(self) -> list[tuple[int, int, float]]:
+        """Every candidate link ``(a, b, p)``, sorted."""
+        rows = self.db.execute("SELECT a, b, p FROM story_links ORDER BY a, b")
+        return [(int(a), int(b), float(p)) for a, b, p in rows]
+
+    def pairs_judged(self, relations: Iterable[str]) -> set[tuple[int, int]]:
+        """The verified pairs whose relation is one of ``relations``."""
+        wanted = sorted(set(relations))
+        marks = ",".join("?" * len(wanted))
+        rows = self.db.execute(f"SELECT a, b FROM story_edges WHERE relation IN ({marks})", wanted)
+        return {(int(a), int(b)) for a, b in rows}
+
+    def members_all(self) -> list[int]:
+        """Every article in a story, sorted."""
+        rows = self.db.execute("SELECT article FROM story_members ORDER BY article")
+        return [int(r[0]) for r in rows]
+
+    def clear_clustering(self) -> None:
+        """Forget every link and story; evidence and verified edges stay (in the
+        caller's transaction)."""
+        for table in ("story_links", "story_members"):
+            self.db.execute(f"DELETE FROM {table}")
+
     def write_edges(self, edges: Iterable[EdgeRow]) -> None:
         """Verified pairs of the version graph (in the caller's transaction)."""
         self.db.executemany(
