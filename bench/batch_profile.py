@@ -33,7 +33,8 @@ class Split(batch_scale.TreeCPU):
     def poll(self) -> None:
         super().poll()
         for pid in self.ticks:
-            if pid not in self.kind:
+            # spark-submit is a shell script that execs the JVM: a pid may turn into java
+            if self.kind.get(pid) != "jvm":
                 try:
                     name = Path(f"/proc/{pid}/comm").read_text().strip()
                 except OSError:
