@@ -4,6 +4,7 @@ Spark engine the local engine's tables exactly, bad input becomes error rows."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -263,6 +264,25 @@ def test_spark_star_join_components_equal_union_find() -> None:
     spark = session("local[2]", 2)
     try:
         found = components(spark.createDataFrame(edges, "a long, b long")).collect()
+        jvm = _java_child_arguments()
     finally:
         spark.stop()
     assert {int(r["node"]): int(r["component"]) for r in found} == st.components(edges)
+    # in local mode the JVM runs the client compiler and the serial collector
+    assert {"-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"} <= set(jvm)
+
+
+def _java_child_arguments() -> list[str]:
+    """The command line of this process's child JVM (Spark's driver in local mode)."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            args = (entry / "cmdline").read_bytes().decode().split("\0")
+        except OSError:
+            continue
+        parent = int(stat[stat.rindex(")") + 2 :].split()[1])
+        if parent == os.getpid() and Path(args[0]).name == "java":
+            return args
+    return []
