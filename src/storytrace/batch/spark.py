@@ -370,15 +370,20 @@ def _links(engine: SparkEngine) -> dict[str, int]:
         .fold(Counter(), lambda x, y: x + y)
     )
     stats = sc.broadcast(CorpusStats(documents=articles.count(), df=df))
-    scored = (
-        _scoring_rows(pairs, articles, partitions)
-        .rdd.mapPartitions(lambda rows: _single(lambda: st.score_partition(rows, stats.value)))
-        .persist(StorageLevel.MEMORY_AND_DISK)
-    )
-    story_verify = spark.createDataFrame(
-        scored.filter(lambda r: r["verify"]).map(lambda r: (r["a"], r["b"], "story")),
-        "a long, b long, found_by string",
-    )
+    # the scored links cross into the JVM once and stay there (cached): the verify
+    # filter and the certain links' p = 1.0 are SQL, not more passes through Python
+    scored = spark.createDataFrame(
+        _scoring_rows(pairs, articles, partitions).rdd.mapPartitions(
+            lambda rows: _single(
+                lambda: (
+                    (r["a"], r["b"], r["cosine"], r["p"], r["verify"])
+                    for r in st.score_partition(rows, stats.value)
+                )
+            )
+        ),
+        "a long, b long, cosine double, p double, verify boolean",
+    ).persist(StorageLevel.MEMORY_AND_DISK)
+    story_verify = scored.filter("verify").select("a", "b", f.lit("story").alias("found_by"))
     records = articles.select("seq", "record")
     todo = (
         story_verify.unionByName(lsh_df)
@@ -395,19 +400,16 @@ def _links(engine: SparkEngine) -> dict[str, int]:
         )
     )
     versions = engine.write("versions", engine.frame("versions", verdicts).orderBy("a", "b"))
-    certain = [
-        r.asDict()
-        for r in versions.filter(f.col("relation").isin(*sorted(DERIVED)))
+    # a story link compare found derived becomes certain (``stages.story_links``)
+    certain = (
+        versions.filter(f.col("relation").isin(*sorted(DERIVED)))
         .filter(f.array_contains(f.split("found_by", ","), "story"))
-        .select("a", "b", "relation", "found_by")
-        .collect()
-    ]
-    sure = sc.broadcast(certain)
+        .select("a", "b", f.lit(True).alias("certain"))
+    )
+    p = f.when(f.col("certain"), f.lit(1.0)).otherwise(f.col("p")).alias("p")
     links = engine.write(
         "links",
-        engine.frame(
-            "links", scored.mapPartitions(lambda rows: st.story_links(rows, sure.value))
-        ).orderBy("a", "b"),
+        scored.join(certain, ["a", "b"], "left").select("a", "b", "cosine", p).orderBy("a", "b"),
     )
     scored.unpersist()
     return {"links": links.count(), "verified": versions.count()}
