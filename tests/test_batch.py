@@ -4,6 +4,7 @@ Spark engine the local engine's tables exactly, bad input becomes error rows."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -100,6 +101,31 @@ def test_lsh_bucket_over_the_limit_gives_star_edges() -> None:
     assert len(list(st.lsh_pairs([3, 1, 2]))) == 3
 
 
+def test_links_scored_per_partition_equal_scored_together(local_out: Path) -> None:
+    """The Spark engine scores each partition's links with only the evidence of the
+    articles they involve: every P(same event) and verify flag is bit-identical to
+    scoring all the links at once, as the local engine does."""
+    articles = {r["seq"]: r for r in table(local_out, "articles")}
+    links = [
+        {"a": c["a"], "b": c["b"], "cosine": c["cosine"], "seq": None}
+        | {"lang_a": articles[c["a"]]["lang"], "lang_b": articles[c["b"]]["lang"]}
+        for c in table(local_out, "candidates")
+        if c["kind"] == "story"
+    ]
+    assert len(links) > 100
+    stats = st.corpus_stats(r["evidence"] for r in articles.values())
+    together = st.score_links(links, {s: r["evidence"] for s, r in articles.items()}, stats)
+    assert sum(r["verify"] for r in together) > 0
+    apart: list[dict[str, Any]] = []
+    for part in range(3):
+        mine = [r for r in links if r["a"] % 3 == part]
+        needed = {s for r in mine for s in (r["a"], r["b"])}
+        evidence = [{"seq": s, "evidence": articles[s]["evidence"]} for s in sorted(needed)]
+        apart += st.score_partition(evidence + mine, stats)
+    key = lambda r: (r["a"], r["b"])  # noqa: E731
+    assert sorted(apart, key=key) == sorted(together, key=key)
+
+
 def test_cli_batch_reports_and_exits_2_on_bad_input(corpus: list[Path], tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["batch", *map(str, corpus[1:]), "--out", str(tmp_path)])
     assert result.exit_code == 2, result.output
@@ -131,6 +157,7 @@ def test_spark_engine_gives_the_local_tables(
     assert report.articles == len(table(local_out, "articles"))
     for name in TABLES:
         assert table(tmp_path, name) == table(local_out, name), name
+    assert not (tmp_path / "articles-read").exists()  # the read tasks' files, removed
     again = run_batch(corpus, tmp_path, BatchOptions(engine="spark", master="local[2]"))
     assert again.resumed == ["articles", "candidates", "links", "stories"]
     assert again.articles == report.articles
@@ -237,6 +264,25 @@ def test_spark_star_join_components_equal_union_find() -> None:
     spark = session("local[2]", 2)
     try:
         found = components(spark.createDataFrame(edges, "a long, b long")).collect()
+        jvm = _java_child_arguments()
     finally:
         spark.stop()
     assert {int(r["node"]): int(r["component"]) for r in found} == st.components(edges)
+    # in local mode the JVM runs the client compiler and the serial collector
+    assert {"-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"} <= set(jvm)
+
+
+def _java_child_arguments() -> list[str]:
+    """The command line of this process's child JVM (Spark's driver in local mode)."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            args = (entry / "cmdline").read_bytes().decode().split("\0")
+        except OSError:
+            continue
+        parent = int(stat[stat.rindex(")") + 2 :].split()[1])
+        if parent == os.getpid() and Path(args[0]).name == "java":
+            return args
+    return []

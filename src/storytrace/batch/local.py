@@ -20,7 +20,7 @@ from ..keys import Keyer
 from ..options import ReadOptions
 from ..stories.update import CHUNK
 from . import stages as st
-from .tables import TABLES, ColumnType, arrow
+from .tables import arrow, write_parquet
 
 
 class LocalEngine:
@@ -63,15 +63,11 @@ class LocalEngine:
 
     def write(self, name: str, rows: list[dict[str, Any]]) -> None:
         """Write ``rows`` as table ``name`` (one file, replacing what was there)."""
-        pa, pq = self.pa, self.pq
-        columns = TABLES[name]
-        schema = pa.schema([(c, _ARROW[t](pa)) for c, t in columns])
-        table = pa.Table.from_pylist([{c: r.get(c) for c, _ in columns} for r in rows], schema)
         folder = self.out / name
         folder.mkdir(parents=True, exist_ok=True)
         for old in folder.glob("*.parquet"):
             old.unlink()
-        pq.write_table(table, folder / "part-00000.parquet")
+        write_parquet(folder / "part-00000.parquet", name, rows)
 
     def read(self, name: str, *columns: str, filters: Any = None) -> list[dict[str, Any]]:
         """Columns of table ``name`` as rows, in ``seq`` (or ``a``, ``b``) order."""
@@ -140,14 +136,13 @@ class LocalEngine:
                     "a": c["a"],
                     "b": c["b"],
                     "cosine": c["cosine"],
-                    "ev_a": side[c["a"]]["evidence"],
-                    "ev_b": side[c["b"]]["evidence"],
                     "lang_a": side[c["a"]]["lang"],
                     "lang_b": side[c["b"]]["lang"],
                 }
                 for c in candidates
                 if c["kind"] == "story"
             ],
+            {seq: r["evidence"] for seq, r in side.items()},
             stats,
         )
         del side, stats
@@ -210,12 +205,3 @@ class LocalEngine:
             "stories": len(set(story.values())),
             "largest_component": max(sizes.values(), default=1 if ids else 0),
         }
-
-
-_ARROW: dict[ColumnType, Callable[[Any], Any]] = {
-    "long": lambda pa: pa.int64(),
-    "double": lambda pa: pa.float64(),
-    "string": lambda pa: pa.string(),
-    "binary": lambda pa: pa.binary(),
-    "longs": lambda pa: pa.list_(pa.int64()),
-}

@@ -27,12 +27,19 @@ from ..stories.model import DERIVED
 from ..stories.update import CHUNK
 from . import stages as st
 from .options import BatchOptions
-from .tables import TABLES, ColumnType
+from .tables import TABLES, ColumnType, write_parquet
 
 T = TypeVar("T")
 
 _KEYERS: dict[st.BatchSettings, Keyer] = {}
 """One Keyer per worker process (the encoder loads once per Python worker)."""
+
+
+DRIVER_EDGES = 1_000_000
+"""Up to this many strong links, their components are found on the driver by the
+store's union-find (about 100 MB of Python tuples at the limit, under a second); past
+it, by star joins (``components``), which collect nothing but cost a few Spark jobs a
+round (8 CPU s of JVM work at 2,000 articles, against 0.1 s on the driver)."""
 
 
 class SparkEngine:
@@ -109,6 +116,21 @@ def require_spark() -> None:
         )
 
 
+STAGING = "articles-read"
+"""The folder under ``--out`` where the read tasks write their rows before dedup
+(removed when the articles stage completes)."""
+
+_JVM_OPTIONS = "spark.driver.defaultJavaOptions"
+
+LOCAL_JVM = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+"""The JVM's options in local mode (driver and executor in one JVM): the client compiler
+only and one collector thread. A batch's JVM work is many short jobs; the optimising
+compiler and a parallel collector cost more CPU than they save there (at 2,000 articles
+the JVM took 34 CPU s without these, 16 with them: docs/batch.md, "Speed"). Set as
+Spark's ``defaultJavaOptions``, to which a user's ``spark.driver.extraJavaOptions`` are
+appended, so a flag of theirs still wins."""
+
+
 def session(master: str | None, partitions: int) -> Any:
     """A Spark session for a batch: workers run this Python, small jobs stay small.
 
@@ -124,10 +146,12 @@ def session(master: str | None, partitions: int) -> Any:
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     conf = SparkConf()
     builder = SparkSession.builder.appName("storytrace batch")
+    if master is None and not conf.contains("spark.master"):
+        master = "local[*]"
     if master is not None:
         builder = builder.master(master)
-    elif not conf.contains("spark.master"):
-        builder = builder.master("local[*]")
+    if master is not None and master.startswith("local") and not conf.contains(_JVM_OPTIONS):
+        builder = builder.config(_JVM_OPTIONS, LOCAL_JVM)
     return (
         builder.config("spark.sql.shuffle.partitions", str(partitions))
         .config("spark.default.parallelism", str(partitions))
@@ -189,28 +213,27 @@ def _rows(df: Any) -> Iterator[dict[str, Any]]:
 
 def _articles(engine: SparkEngine) -> dict[str, int]:
     """Read, analyse and key every article, one task per file; dedup in SQL."""
-    from pyspark import StorageLevel
     from pyspark.sql import Window
     from pyspark.sql import functions as f
 
     spark, settings, read_options = engine.spark, engine.settings, engine.read_options
     sc = spark.sparkContext
     files = engine.files
-    read = (
-        sc.parallelize(list(enumerate(files)), max(1, len(files)))
-        .flatMap(
-            lambda task: _single(
-                lambda: st.read_file(task[0], task[1], _keyer(settings), read_options)
-            )
-        )
-        .persist(StorageLevel.MEMORY_AND_DISK)
+    # each task writes its file's rows as Parquet (pyarrow, as the local engine writes),
+    # which Spark reads natively: the rows (record blobs and all) never cross the
+    # Python-JVM boundary as pickles
+    staging = engine.out / STAGING
+    shutil.rmtree(staging, ignore_errors=True)
+    sc.parallelize(list(enumerate(files)), max(1, len(files))).foreach(
+        lambda task: _read_to_parquet(task[0], task[1], staging, settings, read_options)
     )
-    # the rows cross into the JVM once; dedup ranks only the narrow key columns, so the
-    # records are never shuffled, and the kept rows stay in file order (seq order)
-    raw = engine.frame("articles", read.filter(lambda r: r.get("kind") == "article")).persist(
-        StorageLevel.MEMORY_AND_DISK
-    )
-    failed = engine.frame("errors", read.filter(lambda r: r.get("kind") != "article"))
+    for name in ("articles", "errors"):
+        if not (staging / name).exists():  # no input file at all
+            write_parquet(staging / name / "part-empty.parquet", name, [])
+    raw = engine.spark.read.parquet(str(staging / "articles"))
+    failed = engine.spark.read.parquet(str(staging / "errors"))
+    # dedup ranks only the narrow key columns, so the records are never shuffled, and
+    # the kept rows stay in file order (seq order)
     keys = raw.select("seq", "store_key", "id", "source")
     by_key = Window.partitionBy("store_key").orderBy("seq")
     ranked = keys.withColumn("n", f.row_number().over(by_key)).withColumn(
@@ -235,9 +258,8 @@ def _articles(engine: SparkEngine) -> dict[str, int]:
         .sortWithinPartitions("seq"),
     )
     errors = engine.write("errors", failed.unionByName(dropped).orderBy("seq"))
-    read.unpersist()
-    raw.unpersist()
     dropped.unpersist()
+    shutil.rmtree(staging, ignore_errors=True)
     kinds = dict(errors.groupBy("kind").count().collect())
     return {
         "inputs": len(files),
@@ -245,6 +267,21 @@ def _articles(engine: SparkEngine) -> dict[str, int]:
         "duplicates": int(kinds.get("duplicate", 0)),
         "errors": int(kinds.get("error", 0)),
     }
+
+
+def _read_to_parquet(
+    index: int, path: str, staging: Path, settings: st.BatchSettings, options: ReadOptions
+) -> None:
+    """One input file's articles and error rows (``stages.read_file``) as two Parquet
+    files under ``staging`` (a Spark task)."""
+    articles: list[dict[str, Any]] = []
+    errors: list[dict[str, Any]] = []
+    with one_blas_thread():
+        for row in st.read_file(index, path, _keyer(settings), options):
+            (articles if row["kind"] == "article" else errors).append(row)
+    name = f"part-{index:05d}.parquet"
+    write_parquet(staging / "articles" / name, "articles", articles)
+    write_parquet(staging / "errors" / name, "errors", errors)
 
 
 def _candidates(engine: SparkEngine) -> dict[str, int]:
@@ -333,21 +370,20 @@ def _links(engine: SparkEngine) -> dict[str, int]:
         .fold(Counter(), lambda x, y: x + y)
     )
     stats = sc.broadcast(CorpusStats(documents=articles.count(), df=df))
-    side = articles.select("seq", "evidence", "lang")
-    joined = pairs.join(
-        side.withColumnsRenamed({"seq": "a", "evidence": "ev_a", "lang": "lang_a"}), "a"
-    ).join(side.withColumnsRenamed({"seq": "b", "evidence": "ev_b", "lang": "lang_b"}), "b")
-    scored = (
-        joined.repartition(partitions, "a")
-        .rdd.mapPartitions(
-            lambda rows: _single(lambda: st.score_links(list(_rows(rows)), stats.value))
-        )
-        .persist(StorageLevel.MEMORY_AND_DISK)
-    )
-    story_verify = spark.createDataFrame(
-        scored.filter(lambda r: r["verify"]).map(lambda r: (r["a"], r["b"], "story")),
-        "a long, b long, found_by string",
-    )
+    # the scored links cross into the JVM once and stay there (cached): the verify
+    # filter and the certain links' p = 1.0 are SQL, not more passes through Python
+    scored = spark.createDataFrame(
+        _scoring_rows(pairs, articles, partitions).rdd.mapPartitions(
+            lambda rows: _single(
+                lambda: (
+                    (r["a"], r["b"], r["cosine"], r["p"], r["verify"])
+                    for r in st.score_partition(rows, stats.value)
+                )
+            )
+        ),
+        "a long, b long, cosine double, p double, verify boolean",
+    ).persist(StorageLevel.MEMORY_AND_DISK)
+    story_verify = scored.filter("verify").select("a", "b", f.lit("story").alias("found_by"))
     records = articles.select("seq", "record")
     todo = (
         story_verify.unionByName(lsh_df)
@@ -364,22 +400,40 @@ def _links(engine: SparkEngine) -> dict[str, int]:
         )
     )
     versions = engine.write("versions", engine.frame("versions", verdicts).orderBy("a", "b"))
-    certain = [
-        r.asDict()
-        for r in versions.filter(f.col("relation").isin(*sorted(DERIVED)))
+    # a story link compare found derived becomes certain (``stages.story_links``)
+    certain = (
+        versions.filter(f.col("relation").isin(*sorted(DERIVED)))
         .filter(f.array_contains(f.split("found_by", ","), "story"))
-        .select("a", "b", "relation", "found_by")
-        .collect()
-    ]
-    sure = sc.broadcast(certain)
+        .select("a", "b", f.lit(True).alias("certain"))
+    )
+    p = f.when(f.col("certain"), f.lit(1.0)).otherwise(f.col("p")).alias("p")
     links = engine.write(
         "links",
-        engine.frame(
-            "links", scored.mapPartitions(lambda rows: st.story_links(rows, sure.value))
-        ).orderBy("a", "b"),
+        scored.join(certain, ["a", "b"], "left").select("a", "b", "cosine", p).orderBy("a", "b"),
     )
     scored.unpersist()
     return {"links": links.count(), "verified": versions.count()}
+
+
+def _scoring_rows(pairs: Any, articles: Any, partitions: int) -> Any:
+    """The story links (a, b, cosine, lang_a, lang_b) and, in the same partition, the
+    evidence of each article they involve, once per partition: joined per link, two
+    evidence blobs crossed into Python (and were decoded) for every link."""
+    from pyspark.sql import functions as f
+
+    langs = articles.select("seq", "lang")
+    links = (
+        pairs.withColumn("part", f.pmod(f.xxhash64("a"), f.lit(partitions)))
+        .join(langs.withColumnsRenamed({"seq": "a", "lang": "lang_a"}), "a")
+        .join(langs.withColumnsRenamed({"seq": "b", "lang": "lang_b"}), "b")
+    )
+    needed = (
+        links.select("part", f.col("a").alias("seq"))
+        .unionByName(links.select("part", f.col("b").alias("seq")))
+        .distinct()
+        .join(articles.select("seq", "evidence"), "seq")
+    )
+    return links.unionByName(needed, allowMissingColumns=True).repartition(partitions, "part")
 
 
 def _stories(engine: SparkEngine) -> dict[str, int]:
@@ -391,8 +445,14 @@ def _stories(engine: SparkEngine) -> dict[str, int]:
     strong = spark.createDataFrame(
         links.select("a", "b", "p").rdd.filter(lambda r: st.strong(r["p"])).map(lambda r: r[:2]),
         "a long, b long",
-    )
-    owner = components(strong)
+    ).persist()
+    if strong.count() <= DRIVER_EDGES:
+        edges = ((int(r["a"]), int(r["b"])) for r in strong.toLocalIterator())
+        owner = spark.createDataFrame(
+            sorted(st.components(edges).items()), "node long, component long"
+        )
+    else:
+        owner = components(strong)
     sizes = owner.groupBy("component").count()
     largest = sizes.agg(f.max("count")).collect()[0][0]
     by_a = owner.withColumnsRenamed({"node": "a", "component": "ca"})
@@ -415,6 +475,7 @@ def _stories(engine: SparkEngine) -> dict[str, int]:
         .orderBy("seq")
     )
     members = engine.write("stories", members)
+    strong.unpersist()
     count = members.count()
     return {
         "stories": members.select("story").distinct().count(),

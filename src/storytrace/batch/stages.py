@@ -8,7 +8,7 @@ engine runs on all of them; each calls the store's own stage functions (``pipeli
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,6 @@ from ..encode import get_encoder
 from ..errors import InputError
 from ..events import (
     CorpusStats,
-    EventEvidence,
     decode_evidence,
     encode_evidence,
     evidence_matrix,
@@ -226,21 +225,21 @@ def corpus_stats(evidences: Iterable[bytes]) -> CorpusStats:
     return CorpusStats.of(decode_evidence(e) for e in evidences)
 
 
-def score_links(rows: Sequence[Row], stats: CorpusStats) -> list[Row]:
-    """P(same event) of links (a, b, cosine, ev_a, ev_b, lang_a, lang_b), as the stories
-    stage scores them; ``verify`` says whether ``compare`` should judge the pair."""
-    if not rows:
+def score_links(
+    links: Sequence[Row], evidence: Mapping[int, bytes], stats: CorpusStats
+) -> list[Row]:
+    """P(same event) of links (a, b, cosine, lang_a, lang_b), as the stories stage scores
+    them, from each article's encoded evidence (``evidence``: ``seq`` -> blob, decoded
+    once per article, however many links it has); ``verify`` says whether ``compare``
+    should judge the pair."""
+    if not links:
         return []
-    evidence: dict[int, EventEvidence] = {}
-    for row in rows:
-        evidence.setdefault(row["a"], decode_evidence(row["ev_a"]))
-        evidence.setdefault(row["b"], decode_evidence(row["ev_b"]))
-    involved = sorted(evidence)
+    involved = sorted({s for row in links for s in (row["a"], row["b"])})
     position = {seq: n for n, seq in enumerate(involved)}
-    matrix = evidence_matrix((evidence[s] for s in involved), stats)
-    index = np.array([(position[r["a"]], position[r["b"]]) for r in rows], dtype=np.int64)
+    matrix = evidence_matrix((decode_evidence(evidence[s]) for s in involved), stats)
+    index = np.array([(position[r["a"]], position[r["b"]]) for r in links], dtype=np.int64)
     out: list[Row] = []
-    for row, p in zip(rows, link_probabilities(matrix, index).tolist(), strict=True):
+    for row, p in zip(links, link_probabilities(matrix, index).tolist(), strict=True):
         out.append(
             {
                 "a": row["a"],
@@ -251,6 +250,20 @@ def score_links(rows: Sequence[Row], stats: CorpusStats) -> list[Row]:
             }
         )
     return out
+
+
+def score_partition(rows: Iterable[Row], stats: CorpusStats) -> list[Row]:
+    """``score_links`` over one Spark partition holding two kinds of rows: links (a, b,
+    cosine, lang_a, lang_b; ``seq`` None) and the evidence of every article they
+    involve (``seq``, ``evidence``), shipped once per partition rather than per link."""
+    links: list[Row] = []
+    evidence: dict[int, bytes] = {}
+    for row in rows:
+        if row["seq"] is None:
+            links.append(row)
+        else:
+            evidence[row["seq"]] = bytes(row["evidence"])
+    return score_links(links, evidence, stats)
 
 
 def lsh_pairs(bucket: Sequence[int]) -> Iterator[tuple[int, int]]:

@@ -8,6 +8,9 @@ write the same files. Every id is deterministic: ``seq`` is the input's position
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, Literal
 
 from ..errors import MissingDependency
@@ -98,3 +101,25 @@ def arrow() -> tuple[Any, Any]:
     except ImportError:
         raise MissingDependency("batch --engine local", "batch", "pyarrow") from None
     return pa, pq
+
+
+_ARROW: dict[ColumnType, Callable[[Any], Any]] = {
+    "long": lambda pa: pa.int64(),
+    "double": lambda pa: pa.float64(),
+    "string": lambda pa: pa.string(),
+    "binary": lambda pa: pa.binary(),
+    "longs": lambda pa: pa.list_(pa.int64()),
+}
+
+
+def write_parquet(path: Path, name: str, rows: Sequence[dict[str, Any]]) -> None:
+    """Write ``rows`` as one Parquet file of table ``name``'s columns at ``path``, through
+    a temporary name, so a reader (or a retried Spark task) never sees half a file."""
+    pa, pq = arrow()
+    columns = TABLES[name]
+    schema = pa.schema([(c, _ARROW[t](pa)) for c, t in columns])
+    table = pa.Table.from_pylist([{c: r.get(c) for c, _ in columns} for r in rows], schema)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    pq.write_table(table, partial)
+    os.replace(partial, path)
