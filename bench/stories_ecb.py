@@ -224,7 +224,7 @@ def pair_auc(score: np.ndarray, positive: np.ndarray) -> float:
     return float((ranks[positive].sum() - pos * (pos + 1) / 2) / (pos * neg))
 
 
-def incremental_as_store(
+def incremental_earlier_only(
     order: list[int],
     evidence: list[EventEvidence],
     vectors: np.ndarray,
@@ -233,7 +233,8 @@ def incremental_as_store(
     keys: list[str],
     fixed_stats: CorpusStats | None = None,
 ) -> tuple[dict[str, str], float]:
-    """Each article, on arrival, links to its k nearest among those already added; both
+    """Each article, on arrival, links to its k nearest among those already added (the
+    store before it linked both ways: ``stories.update.nearest_neighbours``); both
     sides weighed with the document frequencies of that moment (or ``fixed_stats``, to
     isolate the effect of the candidates)."""
     stats = CorpusStats()
@@ -541,9 +542,11 @@ def main() -> None:
         keys,
         [(keys[i], keys[j], p) for (i, j), p in zip(links, full_model.predict(x), strict=True)],
     )
-    as_store, t_store = incremental_as_store(order, evidence, vectors, args.k, full_model, keys)
+    as_store, t_store = incremental_earlier_only(order, evidence, vectors, args.k, full_model, keys)
     store_vs_batch = adjusted_rand([as_store[k] for k in keys], [batch_full[k] for k in keys])
-    final_df, _ = incremental_as_store(order, evidence, vectors, args.k, full_model, keys, stats)
+    final_df, _ = incremental_earlier_only(
+        order, evidence, vectors, args.k, full_model, keys, stats
+    )
     final_df_vs_batch = adjusted_rand([final_df[k] for k in keys], [batch_full[k] for k in keys])
 
     print(f"\n{'method':<38}{'ARI':>7}{'within':>8}{'stories':>9}{'time s':>8}")
@@ -569,7 +572,8 @@ def main() -> None:
     full_scores = scores(batch_full, keys, gold, topic)
     store_scores = scores(as_store, keys, gold, topic)
     print(
-        f"incremental as a store runs it (k nearest among earlier articles, DF of the moment; "
+        f"incremental, k nearest among earlier articles only (the store before it linked "
+        f"both ways and re-scored at powers of two), DF of the moment; "
         f"weights fitted on all topics): ARI vs batch {store_vs_batch:.3f}; "
         f"batch {full_scores[0]:.3f}/{full_scores[1]:.3f}, incremental "
         f"{store_scores[0]:.3f}/{store_scores[1]:.3f} (ARI/within), "
