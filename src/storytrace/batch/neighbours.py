@@ -1,0 +1,87 @@
+"""The batch's story neighbours: one vector index over every kept article, built once.
+
+The stories stage links each article to its ``STORY_K`` nearest lead vectors
+(``stories.update.nearest_neighbours``). An exact search costs the square of the
+articles, so past ``EXACT_MAX`` articles the batch builds the index a store uses by
+default (usearch HNSW) once, single-threaded (a threaded HNSW build depends on thread
+timing; one thread gives the same graph run after run), and every chunk of ``CHUNK``
+articles is searched in it. The Spark engine builds it on the driver and saves it under
+the output folder, where its tasks load it (``save``/``load``): both engines search the
+same graph. Up to
+``EXACT_MAX`` articles the search is exact: cheaper than a build there, and equal to a
+store created with ``--index exact``. Figures: docs/batch.md (Scale).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..store.vectors import ExactIndex, UsearchIndex, VectorIndex
+from ..stories.update import CHUNK, nearest_neighbours
+
+EXACT_MAX = 10_000
+"""Up to this many articles the neighbour search is exact (see the module)."""
+
+ARTICLES = "articles.npz"
+GRAPH = "graph.usearch"
+
+
+class Neighbours:
+    """The kept articles' ``seq``s and lead vectors (float16 values, ``seq`` order) with
+    the index they are searched in."""
+
+    def __init__(self, seqs: NDArray[np.int64], vectors: NDArray[np.float32], index: VectorIndex):
+        self.seqs = seqs
+        self.vectors = vectors
+        self.index = index
+
+    @classmethod
+    def build(
+        cls, seqs: NDArray[np.int64], vectors: NDArray[np.float32], *, exact_max: int = EXACT_MAX
+    ) -> Neighbours:
+        """The index over all ``vectors`` (keys ``seqs``), exact up to ``exact_max``."""
+        dim = vectors.shape[1]
+        index: VectorIndex = ExactIndex(dim) if len(seqs) <= exact_max else UsearchIndex(dim)
+        index.add(seqs, vectors)
+        return cls(seqs, vectors, index)
+
+    @property
+    def chunks(self) -> int:
+        """How many chunks of ``CHUNK`` articles there are to search."""
+        return (len(self.seqs) + CHUNK - 1) // CHUNK
+
+    def search(self, chunk: int) -> list[tuple[int, int, float]]:
+        """The nearest lead vectors of chunk ``chunk`` among all articles, as (earlier,
+        later, cosine): what the stories stage links."""
+        start, end = chunk * CHUNK, min((chunk + 1) * CHUNK, len(self.seqs))
+        rows = [int(s) for s in self.seqs[start:end]]
+        found = nearest_neighbours(self.index, rows, self.vectors[start:end])
+        return [(min(a, b), max(a, b), c) for a, hits in found.items() for b, c in hits]
+
+    def save(self, folder: Path) -> None:
+        """The articles and the index as files under ``folder`` (for ``load``)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        with (folder / ARTICLES).open("wb") as handle:
+            np.savez(handle, seqs=self.seqs, vectors=self.vectors.astype(np.float16))
+        graph = folder / GRAPH
+        if isinstance(self.index, UsearchIndex):
+            self.index.save(graph)
+        else:
+            graph.unlink(missing_ok=True)
+
+    @classmethod
+    def load(cls, folder: Path) -> Neighbours:
+        """What ``save`` wrote: the same graph, so the same neighbours."""
+        with np.load(folder / ARTICLES) as data:
+            seqs = data["seqs"].astype(np.int64)
+            vectors = data["vectors"].astype(np.float32)
+        dim = vectors.shape[1]
+        graph = folder / GRAPH
+        if graph.exists():
+            return cls(seqs, vectors, UsearchIndex.load(graph, dim))
+        exact = ExactIndex(dim)
+        exact.add(seqs, vectors)
+        return cls(seqs, vectors, exact)
