@@ -57,11 +57,17 @@ class Neighbours:
 
     @classmethod
     def build(
-        cls, seqs: NDArray[np.int64], vectors: NDArray[np.float32], *, exact_max: int = EXACT_MAX
+        cls,
+        seqs: NDArray[np.int64],
+        vectors: NDArray[np.float32],
+        *,
+        exact_max: int | None = None,
     ) -> Neighbours:
-        """The index over all ``vectors`` (keys ``seqs``), exact up to ``exact_max``."""
+        """The index over all ``vectors`` (keys ``seqs``): exact up to ``exact_max``
+        articles (``EXACT_MAX`` unless told), HNSW past it."""
+        limit = EXACT_MAX if exact_max is None else exact_max
         dim = vectors.shape[1]
-        index: VectorIndex = ExactIndex(dim) if len(seqs) <= exact_max else BroadIndex(dim)
+        index: VectorIndex = ExactIndex(dim) if len(seqs) <= limit else BroadIndex(dim)
         index.add(seqs, vectors)
         return cls(seqs, vectors, index)
 
