@@ -48,10 +48,16 @@ class BroadIndex(UsearchIndex):
 
 
 class Neighbours:
-    """The kept articles' ``seq``s and lead vectors (float16 values, ``seq`` order) with
-    the index they are searched in."""
+    """The kept articles' ``seq``s and lead vectors (float16 values, ``seq`` order; kept
+    as float16 after ``load``, half the memory in every Spark worker) with the index
+    they are searched in."""
 
-    def __init__(self, seqs: NDArray[np.int64], vectors: NDArray[np.float32], index: VectorIndex):
+    def __init__(
+        self,
+        seqs: NDArray[np.int64],
+        vectors: NDArray[np.float32] | NDArray[np.float16],
+        index: VectorIndex,
+    ) -> None:
         self.seqs = seqs
         self.vectors = vectors
         self.index = index
@@ -82,7 +88,8 @@ class Neighbours:
         later, cosine): what the stories stage links."""
         start, end = chunk * CHUNK, min((chunk + 1) * CHUNK, len(self.seqs))
         rows = [int(s) for s in self.seqs[start:end]]
-        found = nearest_neighbours(self.index, rows, self.vectors[start:end])
+        queries = np.asarray(self.vectors[start:end], np.float32)
+        found = nearest_neighbours(self.index, rows, queries)
         return [(min(a, b), max(a, b), c) for a, hits in found.items() for b, c in hits]
 
     def save(self, folder: Path) -> None:
@@ -101,11 +108,11 @@ class Neighbours:
         """What ``save`` wrote: the same graph, so the same neighbours."""
         with np.load(folder / ARTICLES) as data:
             seqs = data["seqs"].astype(np.int64)
-            vectors = data["vectors"].astype(np.float32)
+            vectors = data["vectors"].astype(np.float16)
         dim = vectors.shape[1]
         graph = folder / GRAPH
         if graph.exists():
             return cls(seqs, vectors, BroadIndex.load(graph, dim))
         exact = ExactIndex(dim)
-        exact.add(seqs, vectors)
+        exact.add(seqs, vectors.astype(np.float32))
         return cls(seqs, vectors, exact)
