@@ -7,9 +7,9 @@ default (usearch HNSW) once, single-threaded (a threaded HNSW build depends on t
 timing; one thread gives the same graph run after run), and every chunk of ``CHUNK``
 articles is searched in it. The Spark engine builds it on the driver and saves it under
 the output folder, where its tasks load it (``save``/``load``): both engines search the
-same graph. Up to
-``EXACT_MAX`` articles the search is exact: cheaper than a build there, and equal to a
-store created with ``--index exact``. Figures: docs/batch.md (Scale).
+same graph. Up to ``EXACT_MAX`` articles the search is exact: cheaper than the HNSW
+build and search there, and equal to a store created with ``--index exact``. Figures:
+docs/batch.md (Scale, "The neighbour index").
 """
 
 from __future__ import annotations
@@ -22,16 +22,16 @@ from numpy.typing import NDArray
 from ..store.vectors import ExactIndex, UsearchIndex, VectorIndex
 from ..stories.update import CHUNK, nearest_neighbours
 
-EXACT_MAX = 50_000
+EXACT_MAX = 150_000
 """Up to this many articles the neighbour search is exact (see the module): on a bench
-corpus's lead vectors one exact search of all chunks took 5.4 s at 20,000 and 21.6 s at
-40,000, the HNSW build and search 16.1 s and 33.2 s; they cross near 60,000."""
+corpus's lead vectors (bench/batch_neighbours.py) one exact search of all chunks took
+122 s at 100,000 and 965 s at 300,000 (N²), the HNSW build and search 176 s and 544 s
+(about N); they cross near 150,000."""
 
 SEARCH_EXPANSION = 512
-"""HNSW search breadth of the batch (the store's story search uses 64): on the lead
-vectors of a 10,000-article bench corpus the search finds 0.995 of the exact 30 nearest
-at 512, 0.983 at 256 and about 0.93 at 64 (docs/batch.md, Scale); the batch replaces an
-exact search, so it pays the 1.6 times 256's cost."""
+"""HNSW search breadth of the batch (the store's story search uses 64): it finds 0.995 of
+the exact 30 nearest on a 10,000-article bench corpus's lead vectors (0.983 at 256, about
+0.93 at 64), but only 0.918 at 100,000 (docs/batch.md, Scale)."""
 
 ARTICLES = "articles.npz"
 GRAPH = "graph.usearch"
