@@ -18,8 +18,8 @@ from .._blas import one_blas_thread
 from ..errors import InputError
 from ..keys import Keyer
 from ..options import ReadOptions
-from ..stories.update import CHUNK
 from . import stages as st
+from .neighbours import Neighbours
 from .tables import arrow, write_parquet
 
 
@@ -105,12 +105,9 @@ class LocalEngine:
         vectors = (
             np.stack([st.vector_of(r) for r in kept]) if kept else np.zeros((0, dim), np.float32)
         )
-        triples = [
-            t
-            for chunk in range((len(kept) + CHUNK - 1) // CHUNK)
-            for t in st.story_neighbours(seqs, vectors, chunk)
-        ]
-        del vectors
+        found = Neighbours.build(seqs, vectors)
+        triples = [t for chunk in range(found.chunks) for t in found.search(chunk)]
+        del vectors, found
         pairs = st.best_pairs(triples)
         buckets: dict[tuple[int, int], list[int]] = defaultdict(list)
         for r in kept:

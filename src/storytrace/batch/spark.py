@@ -1,9 +1,9 @@
 """The Spark engine: the batch stages as Spark jobs, each Python step through ``stages``.
 
 Reading and keys run one task per input file, the story neighbours one task per
-``CHUNK`` of articles, link scoring and ``compare`` per partition of pairs, the clustering
-one task per strong-link component; grouping, dedup, joins and the components of the
-strong links (star joins) are Spark SQL.
+``CHUNK`` of articles (searched in one index the driver built), link scoring and
+``compare`` per partition of pairs, the clustering one task per strong-link component;
+grouping, dedup, joins and the components of the strong links (star joins) are Spark SQL.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from ..options import ReadOptions
 from ..stories.model import DERIVED
 from ..stories.update import CHUNK
 from . import stages as st
+from .neighbours import ARTICLES, Neighbours
 from .options import BatchOptions
 from .tables import TABLES, ColumnType, write_parquet
 
@@ -284,6 +285,23 @@ def _read_to_parquet(
     write_parquet(staging / "errors" / name, "errors", errors)
 
 
+NEIGHBOURS = "candidates-index"
+"""The folder under ``--out`` holding the story-neighbour index while ``candidates`` runs."""
+
+_LOADED: dict[tuple[str, int], Neighbours] = {}
+
+
+def _neighbours(folder: str) -> Neighbours:
+    """The index the driver saved in ``folder``, loaded once per worker process (and
+    again when a later run saved a new one)."""
+    stamp = os.stat(Path(folder) / ARTICLES).st_mtime_ns
+    found = _LOADED.get((folder, stamp))
+    if found is None:
+        _LOADED.clear()
+        found = _LOADED[(folder, stamp)] = Neighbours.load(Path(folder))
+    return found
+
+
 def _candidates(engine: SparkEngine) -> dict[str, int]:
     """Story neighbours per chunk of ``CHUNK`` articles; LSH buckets in SQL."""
     from pyspark.sql import functions as f
@@ -299,10 +317,14 @@ def _candidates(engine: SparkEngine) -> dict[str, int]:
         if kept
         else np.zeros((0, 1), np.float32)
     )
-    shared = sc.broadcast((seqs, vectors))
+    # built once on the driver; each task loads it from the output folder (once per worker)
+    folder = engine.out / NEIGHBOURS
+    Neighbours.build(seqs, vectors).save(folder)
+    del vectors
     chunks = (len(kept) + CHUNK - 1) // CHUNK
+    where = str(folder)
     triples = sc.parallelize(range(chunks), max(1, chunks)).flatMap(
-        lambda c: _single(lambda: st.story_neighbours(shared.value[0], shared.value[1], c))
+        lambda c: _single(lambda: _neighbours(where).search(c))
     )
     pairs = (
         spark.createDataFrame(triples, "a long, b long, cosine double")
@@ -340,7 +362,7 @@ def _candidates(engine: SparkEngine) -> dict[str, int]:
     )
     lsh_df = spark.createDataFrame(lsh, "a long, b long, cosine double, kind string")
     candidates = engine.write("candidates", pairs.unionByName(lsh_df).orderBy("a", "b", "kind"))
-    shared.unpersist()
+    shutil.rmtree(folder, ignore_errors=True)
     return {
         "lsh_pairs": candidates.filter("kind = 'lsh'").count(),
         "largest_bucket": largest,

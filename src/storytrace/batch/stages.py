@@ -37,9 +37,8 @@ from ..options import ReadOptions
 from ..pipeline import analyze
 from ..store.db import from_f16, to_f16
 from ..store.records import article_from_record, article_to_record
-from ..store.vectors import ExactIndex
 from ..stories.model import DERIVED
-from ..stories.update import CHUNK, link_pairs, nearest_neighbours, worth_verifying
+from ..stories.update import link_pairs, worth_verifying
 from ..verify import pair_encoder
 from .parquet import is_parquet, read_parquet
 from .tables import SEQ_BITS
@@ -196,19 +195,6 @@ def vector_of(row: Row) -> NDArray[np.float32]:
     """An article row's lead vector at the store's precision: a store keeps document
     vectors as float16 and links stories on those, so the batch does too."""
     return from_f16(to_f16(np.frombuffer(row["vector"], dtype="<f4")))
-
-
-def story_neighbours(
-    seqs: NDArray[np.int64], vectors: NDArray[np.float32], chunk: int
-) -> list[tuple[int, int, float]]:
-    """The nearest lead vectors of chunk ``chunk`` (``CHUNK`` articles by ``seq``)
-    among all ``seqs``: what the stories stage links, as (earlier, later, cosine)."""
-    index = ExactIndex(vectors.shape[1])
-    index.add(seqs, vectors)
-    start, end = chunk * CHUNK, min((chunk + 1) * CHUNK, len(seqs))
-    rows = [int(s) for s in seqs[start:end]]
-    found = nearest_neighbours(index, rows, vectors[start:end])
-    return [(min(a, b), max(a, b), c) for a, hits in found.items() for b, c in hits]
 
 
 def best_pairs(triples: Iterable[tuple[int, int, float]]) -> list[tuple[int, int, float]]:

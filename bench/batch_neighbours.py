@@ -1,0 +1,139 @@
+"""The batch's story-neighbour search: the old exact search per chunk against the index
+built once (``batch.neighbours``), at several sizes, with the recall of the exact 30.
+
+    nice .venv/bin/python bench/batch_neighbours.py --articles OUT/articles
+
+Vectors: with ``--articles`` (the ``articles`` table of a ``storytrace batch --out OUT``
+run, e.g. on a ``bench/corpus.py`` corpus), its real lead vectors; a size over its count
+takes them again with small Gaussian noise (``--noise``, renormalised), so those rows
+are near copies of real ones. Without ``--articles``: random unit vectors, for timing
+only (their neighbours mean nothing). Each size's first N vectors are the batch's
+articles in ``seq`` order.
+
+Columns: "old exact s" is the search before issue #19 (an exact index of all vectors
+copied for every chunk of ``CHUNK``, then searched), timed on ``--sample-chunks`` chunks
+and multiplied by the number of chunks; "exact once s" the same with the exact index
+built once; "HNSW build s" and "HNSW search s" ``Neighbours.build``'s usearch index,
+forced to HNSW at every size (one thread; the search timed on the sampled chunks and
+multiplied likewise); "batch's index" the one the batch uses at that size (exact up
+to ``EXACT_MAX``); "recall" the share of the exact 30 nearest (query, neighbour) pairs
+the HNSW search finds, over the sampled chunks' queries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from storytrace.batch.neighbours import EXACT_MAX, Neighbours
+from storytrace.batch.stages import vector_of
+from storytrace.store.vectors import ExactIndex
+from storytrace.stories.update import CHUNK, STORY_K, nearest_neighbours
+
+
+def batch_vectors(articles: Path) -> NDArray[np.float32]:
+    """The lead vectors of a batch's ``articles`` table, in ``seq`` order, at the
+    store's precision (``stages.vector_of``)."""
+    import pyarrow.parquet as pq
+
+    rows = pq.read_table(articles, columns=["seq", "vector"]).to_pylist()
+    rows.sort(key=lambda r: r["seq"])
+    return np.stack([vector_of(r) for r in rows])
+
+
+def vectors_for(base: NDArray[np.float32] | None, n: int, noise: float) -> NDArray[np.float32]:
+    """``n`` vectors at the store's precision: ``base`` repeated with noise past its
+    end, or random unit vectors when there is no base."""
+    rng = np.random.default_rng(7)
+    if base is None:
+        out = rng.standard_normal((n, 512)).astype(np.float32)
+    else:
+        parts = [base[:n]]
+        while sum(len(p) for p in parts) < n:
+            more = base[: n - sum(len(p) for p in parts)]
+            parts.append(more + rng.normal(0, noise, more.shape).astype(np.float32))
+        out = np.concatenate(parts)
+    out /= np.linalg.norm(out, axis=1, keepdims=True)
+    return out.astype(np.float16).astype(np.float32)
+
+
+def old_chunk(seqs: NDArray[np.int64], vectors: NDArray[np.float32], chunk: int) -> None:
+    """One chunk as the batch searched before: a fresh exact index of everything."""
+    index = ExactIndex(vectors.shape[1])
+    index.add(seqs, vectors)
+    start, end = chunk * CHUNK, min((chunk + 1) * CHUNK, len(seqs))
+    nearest_neighbours(index, [int(s) for s in seqs[start:end]], vectors[start:end])
+
+
+def measure(vectors: NDArray[np.float32], sample: list[int]) -> dict[str, float | int | str]:
+    n = len(vectors)
+    seqs = np.arange(n, dtype=np.int64)
+    chunks = (n + CHUNK - 1) // CHUNK
+    sample = [c for c in sample if c < chunks]
+    t0 = time.perf_counter()
+    for c in sample:
+        old_chunk(seqs, vectors, c)
+    old = (time.perf_counter() - t0) / len(sample) * chunks
+    t0 = time.perf_counter()
+    exact = Neighbours.build(seqs, vectors, exact_max=n)
+    truth = {c: exact.search(c) for c in sample}
+    once = (time.perf_counter() - t0) / len(sample) * chunks
+    t0 = time.perf_counter()
+    built = Neighbours.build(seqs, vectors, exact_max=0)
+    build = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    found = {c: built.search(c) for c in sample}
+    search = (time.perf_counter() - t0) / len(sample) * chunks
+    hits = total = 0
+    for c in sample:
+        want = {(a, b) for a, b, _ in truth[c]}
+        got = {(a, b) for a, b, _ in found[c]}
+        hits += len(want & got)
+        total += len(want)
+    return {
+        "vectors": n,
+        "default": "exact" if n <= EXACT_MAX else "usearch",
+        "old exact s": old,
+        "exact once s": once,
+        "build s": build,
+        "search s": search,
+        "recall": hits / total,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=Path)
+    parser.add_argument("--sizes", default="10000,100000,300000")
+    parser.add_argument("--noise", type=float, default=0.02)
+    parser.add_argument("--sample-chunks", type=int, default=3)
+    args = parser.parse_args()
+    base = batch_vectors(args.articles) if args.articles else None
+    kind = "random unit vectors"
+    if base is not None:
+        kind = f"{len(base):,} real lead vectors from {args.articles}"
+    print(f"vectors: {kind}; k = {STORY_K}, chunk = {CHUNK}", flush=True)
+    head = "vectors|batch's index|old exact s|exact once s|HNSW build s|HNSW search s|recall"
+    print("| " + head.replace("|", " | ") + " |")
+    print("|---" * (head.count("|") + 1) + "|")
+    for size in (int(s) for s in args.sizes.split(",")):
+        vectors = vectors_for(base, size, args.noise)
+        chunks = (size + CHUNK - 1) // CHUNK
+        sample = sorted({int(c) for c in np.linspace(0, chunks - 1, args.sample_chunks)})
+        row = measure(vectors, sample)
+        print(
+            f"| {size:,} | {row['default']} | {row['old exact s']:.1f} "
+            f"| {row['exact once s']:.1f} | {row['build s']:.1f} | {row['search s']:.1f} "
+            f"| {row['recall']:.4f} |",
+            flush=True,
+        )
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
