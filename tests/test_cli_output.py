@@ -204,6 +204,14 @@ def test_stories_fit_the_width_and_name_outlets_from_urls(sample_db: Path, colum
     assert "Friday, June 7, 2013" not in out
 
 
+def test_a_story_with_no_known_outlet_does_not_count_zero(sample_db: Path) -> None:
+    # the ECB+ "ecb" documents carry no source or URL: no outlet is known, none counted
+    out = _run(["story", "--db", str(sample_db), "4_10ecb"], None)
+    assert "4_10ecb" in out
+    assert "article(s)" in out
+    assert "0 outlets" not in out
+
+
 # --- a word diff that knows facts ---------------------------------------------------------
 
 

@@ -49,12 +49,13 @@ def print_story(console: Console, story: Story, *, note: bool = True) -> None:
     then what P(same event) means (``note``)."""
     langs = ", ".join(story.languages) or UNKNOWN
     outlets = len(story.outlets)
+    # no outlet is known when no article carries a source or URL: say nothing, not "0"
+    count = f"{outlets} outlet{'' if outlets == 1 else 's'} · " if outlets else ""
     header = Text()
     header.append(shorten(story.title, max(console.width - 4, 20)), style="bold")
     header.append(
         f"\nstory {story.id} · {len(story.articles)} article(s) · {langs} · "
-        f"{outlets} outlet{'' if outlets == 1 else 's'} · first "
-        f"{date_text(story.first_published)}",
+        f"{count}first {date_text(story.first_published)}",
         style="dim",
     )
     tree = Tree(header)
