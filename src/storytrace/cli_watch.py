@@ -130,6 +130,7 @@ def history(
     from .render.json import dumps, history_to_dict
     from .render.printable import printable
     from .watch.history import page_history
+    from .watch.model import unit_text
 
     with handled(db), Store(db, create=False, read_only=None) as store:
         found = page_history(store.repository, page)
@@ -154,9 +155,7 @@ def history(
                 for change in unit.changes:
                     lines.append(f"  {change.type}: {change.a!r} -> {change.b!r}")
                 if unit.kind == "added":
-                    text = " ".join(comparison.b.sentences[i].text for i in unit.b)
-                    lines.append(f"  + {text}")
+                    lines.append(f"  + {unit_text(comparison.b, unit.b)}")
                 elif unit.kind == "dropped":
-                    text = " ".join(comparison.a.sentences[i].text for i in unit.a)
-                    lines.append(f"  - {text}")
+                    lines.append(f"  - {unit_text(comparison.a, unit.a)}")
         consoles.out.print(escape(printable("\n".join(lines))), highlight=False)

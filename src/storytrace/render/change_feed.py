@@ -17,7 +17,7 @@ from urllib.parse import quote
 from xml.sax.saxutils import escape, quoteattr
 
 from ..model import Change, Comparison
-from ..watch.model import ChangeEntry
+from ..watch.model import ChangeEntry, unit_text
 from .word_diff import WordOp, word_diff_ops
 
 
@@ -32,11 +32,10 @@ class UnitDiff:
 
 def unit_diffs(comparison: Comparison) -> list[UnitDiff]:
     """The units of a comparison that changed, in reading order, as word diffs."""
-    a, b = comparison.a, comparison.b
     out: list[UnitDiff] = []
     for unit in comparison.pairs:
-        before = " ".join(a.sentences[i].text for i in unit.a)
-        after = " ".join(b.sentences[i].text for i in unit.b)
+        before = unit_text(comparison.a, unit.a)
+        after = unit_text(comparison.b, unit.b)
         if unit.kind == "added":
             out.append(UnitDiff("added", (("insert", after),)))
         elif unit.kind == "dropped":

@@ -135,7 +135,7 @@ class PoliteFetcher:
         except InputError:
             self._failed(host, None)
             raise
-        if got.status in (429, 503) or got.status >= 500:
+        if got.status == 429 or got.status >= 500:
             self._failed(host, retry_after(got.headers.get("retry-after")))
         else:
             host.failures = 0

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..model import Article, Comparison
+
+
+def unit_text(article: Article, indexes: Iterable[int]) -> str:
+    """The text of one side of a unit: its sentences in ``article``, joined by a space."""
+    return " ".join(article.sentences[i].text for i in indexes)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ import re
 
 from ..model import Comparison
 from .churn import declares_change, is_churn
-from .model import ChangeSummary
+from .model import ChangeSummary, unit_text
 
 FACT_WEIGHT = {"framing": 0.6}
 """Typed changes weigh 1.0 except these."""
@@ -44,7 +44,7 @@ def summarize(comparison: Comparison) -> ChangeSummary:
     for unit in comparison.pairs:
         if unit.kind in ("added", "dropped"):
             side, indexes = (b, unit.b) if unit.kind == "added" else (a, unit.a)
-            text = " ".join(side.sentences[i].text for i in indexes)
+            text = unit_text(side, indexes)
             if is_churn(text, side.lang):
                 continue
             added += unit.kind == "added"
@@ -56,8 +56,8 @@ def summarize(comparison: Comparison) -> ChangeSummary:
                 types.add(change.type)
                 score = max(score, FACT_WEIGHT.get(change.type, 1.0))
         elif unit.kind in ("changed", "reworded"):
-            before = " ".join(a.sentences[i].text for i in unit.a)
-            after = " ".join(b.sentences[i].text for i in unit.b)
+            before = unit_text(a, unit.a)
+            after = unit_text(b, unit.b)
             share = word_change_share(before, after)
             if share > 0:
                 types.add("wording")
