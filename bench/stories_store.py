@@ -62,10 +62,7 @@ def ecb(args: argparse.Namespace) -> None:
     gold = {str(d["doc_id"]): str(d["subtopic"]) for d in docs}
     topic = {str(d["doc_id"]): str(d["topic"]) for d in docs}
     with tempfile.TemporaryDirectory() as tmp:
-        jsonl = Path(tmp) / "ecb.jsonl"
-        with jsonl.open("w", encoding="utf-8") as out:
-            for d in docs:
-                out.write(json.dumps({"id": d["doc_id"], "text": d["text"]}) + "\n")
+        jsonl = write_docs(Path(tmp) / "ecb.jsonl", docs)
         with Store(Path(tmp) / "ecb.db") as store:
             store.add([jsonl])
             rows = []
@@ -74,16 +71,8 @@ def ecb(args: argparse.Namespace) -> None:
                 store.update_stories(rebuild=rebuild)
                 seconds = time.perf_counter() - t0
                 found = partition(store)
-                keys = sorted(gold)
-                overall = adjusted_rand([found[k] for k in keys], [gold[k] for k in keys])
-                within = []
-                for t in sorted(set(topic.values())):
-                    members = [k for k in keys if topic[k] == t]
-                    within.append(
-                        adjusted_rand([found[k] for k in members], [gold[k] for k in members])
-                    )
-                stories = len(set(found.values()))
-                rows.append((rebuild, overall, sum(within) / len(within), stories, seconds))
+                overall, within = scores(found, gold, topic)
+                rows.append((rebuild, overall, within, len(set(found.values())), seconds))
         parts = in_parts(docs, Path(tmp), 4)
     events = len(set(gold.values()))
     print(f"ECB+ train+dev through the store: {len(gold)} documents, {events} events")
@@ -112,6 +101,14 @@ def scores(
     return overall, sum(within) / len(within)
 
 
+def write_docs(path: Path, docs: list[dict[str, object]]) -> Path:
+    """The documents as JSON Lines (``id``, ``text``) at ``path``."""
+    with path.open("w", encoding="utf-8") as out:
+        for d in docs:
+            out.write(json.dumps({"id": d["doc_id"], "text": d["text"]}) + "\n")
+    return path
+
+
 def in_parts(
     docs: list[dict[str, object]], folder: Path, parts: int
 ) -> tuple[dict[str, str], float]:
@@ -121,10 +118,7 @@ def in_parts(
     seconds = 0.0
     with Store(folder / "parts.db") as store:
         for n in range(parts):
-            part = folder / f"part{n}.jsonl"
-            with part.open("w", encoding="utf-8") as out:
-                for d in docs[n * size : (n + 1) * size]:
-                    out.write(json.dumps({"id": d["doc_id"], "text": d["text"]}) + "\n")
+            part = write_docs(folder / f"part{n}.jsonl", docs[n * size : (n + 1) * size])
             store.add([part])
             t0 = time.perf_counter()
             store.update_stories()

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from _batch_helpers import table
 from storytrace.batch import BatchOptions, default_settings, run_batch
 from storytrace.batch import stages as st
 from storytrace.batch.tables import TABLES
@@ -46,13 +47,6 @@ def local_out(corpus: list[Path], tmp_path_factory: pytest.TempPathFactory) -> P
     out = tmp_path_factory.mktemp("batch-local")
     run_batch(corpus, out, BatchOptions(engine="local"))
     return out
-
-
-def table(out: Path, name: str) -> list[dict[str, Any]]:
-    rows = pq.read_table(out / name).to_pylist()
-    return sorted(
-        rows, key=lambda r: (r.get("seq", 0), r.get("a", 0), r.get("b", 0), r.get("kind", ""))
-    )
 
 
 def test_local_batch_equals_the_store(corpus: list[Path], local_out: Path, tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from _batch_helpers import table
 from storytrace.batch import BatchOptions, run_batch
 from storytrace.batch.tables import TABLES
 
@@ -28,13 +29,6 @@ def sample() -> list[dict[str, Any]]:
     """The ECB+ sample's records (real news articles)."""
     lines = SAMPLE.read_text(encoding="utf-8").splitlines()
     return [json.loads(line) for line in lines if line.strip()]
-
-
-def table(out: Path, name: str) -> list[dict[str, Any]]:
-    rows = pq.read_table(out / name).to_pylist()
-    return sorted(
-        rows, key=lambda r: (r.get("seq", 0), r.get("a", 0), r.get("b", 0), r.get("kind", ""))
-    )
 
 
 def write_parquet(path: Path, records: list[dict[str, Any]], schema: Any = None) -> Path:

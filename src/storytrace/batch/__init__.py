@@ -66,7 +66,9 @@ def run_batch(
                 report.resumed.append(stage)
             else:
                 if "startup" not in report.seconds:
-                    report.timed("startup", time.perf_counter(), engine.prepare)
+                    start = time.perf_counter()
+                    engine.prepare()
+                    report.timed("startup", start)
                 checkpoints.start(stage)
                 start = time.perf_counter()
                 counts = engine.run(stage)

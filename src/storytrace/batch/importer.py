@@ -93,6 +93,7 @@ def import_batch(
                 if on_progress is not None:
                     on_progress(start + len(part), len(articles))
             repo.sync_index()
+            story_pairs = [v for v in versions if "story" in v["found_by"].split(",")]
             edges = [
                 (
                     rowid[v["a"]],
@@ -102,13 +103,12 @@ def import_batch(
                     v["direction"],
                     v["confidence"],
                 )
-                for v in versions
-                if "story" in v["found_by"].split(",")
+                for v in story_pairs
             ]
             similarities = [  # a batch written before the column existed has none
                 (rowid[v["a"]], rowid[v["b"]], v["story_similarity"])
-                for v in versions
-                if "story" in v["found_by"].split(",") and v.get("story_similarity") is not None
+                for v in story_pairs
+                if v.get("story_similarity") is not None
             ]
             story_links = sorted((rowid[r["a"]], rowid[r["b"]], r["p"]) for r in links)
             with repo.transaction():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -41,14 +40,9 @@ class BatchReport:
             if name in _COUNTS:
                 setattr(self, name, int(value))
 
-    def timed(self, stage: str, start: float, step: Callable[[], None] | None = None) -> float:
-        """Record the seconds since ``start`` for ``stage`` (after running ``step`` if
-        given); returns now."""
-        if step is not None:
-            step()
-        now = time.perf_counter()
-        self.seconds[stage] = round(now - start, 3)
-        return now
+    def timed(self, stage: str, start: float) -> None:
+        """Record the seconds since ``start`` for ``stage``."""
+        self.seconds[stage] = round(time.perf_counter() - start, 3)
 
 
 _COUNTS = frozenset(

@@ -96,10 +96,6 @@ class PageTables:
             f"INSERT OR REPLACE INTO pages ({', '.join(_PAGE_COLUMNS)}) VALUES ({marks})", values
         )
 
-    def status_counts(self) -> dict[str, int]:
-        """How many watched URLs are in each status."""
-        return dict(self.db.execute("SELECT status, COUNT(*) FROM pages GROUP BY status"))
-
     # --- versions -----------------------------------------------------------------------
 
     def latest(self, canonical: str) -> VersionRow | None:
