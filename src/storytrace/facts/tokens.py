@@ -84,11 +84,15 @@ class QuoteSpan:
 _AFTER_CLOSE = frozenset(",.;:!?)…—–-")
 
 
+def _around(text: str, pos: int) -> tuple[str, str]:
+    """The characters before and after ``pos``, a space past either end."""
+    return (text[pos - 1] if pos else " ", text[pos + 1] if pos + 1 < len(text) else " ")
+
+
 def _stray_closer(text: str, pos: int) -> bool:
     """A straight quote after a non-space character and before a space, a punctuation
     mark or the end."""
-    before = text[pos - 1] if pos else " "
-    after = text[pos + 1] if pos + 1 < len(text) else " "
+    before, after = _around(text, pos)
     return (
         not before.isspace() and before not in "([—–" and (after.isspace() or after in _AFTER_CLOSE)
     )
@@ -97,8 +101,7 @@ def _stray_closer(text: str, pos: int) -> bool:
 def _nested_opener(text: str, pos: int) -> bool:
     """A straight quote after a space and before a letter or digit: inside an open
     quotation it opens a nested one ('"Под "созданием условий" ...", - сказал он')."""
-    before = text[pos - 1] if pos else " "
-    after = text[pos + 1] if pos + 1 < len(text) else " "
+    before, after = _around(text, pos)
     return before.isspace() and after.isalnum()
 
 
@@ -171,8 +174,7 @@ def quote_spans(text: str) -> tuple[QuoteSpan, ...]:
 
 def _opens_reversed(text: str, pos: int) -> bool:
     """A "»" or "›" that opens (German »…«): a word follows it and none stands before."""
-    before = text[pos - 1] if pos else " "
-    after = text[pos + 1] if pos + 1 < len(text) else " "
+    before, after = _around(text, pos)
     return (after.isalnum() or after in '„“"') and not before.isalnum()
 
 
