@@ -133,6 +133,7 @@ def measure(
     paragraph each)."""
     tp = fp = fn = 0
     translation = changes = sentences = wrong_direction = 0
+    write = layout or (lambda sentences, _lang: "\n\n".join(sentences))
     for doc in docs:
         src = [str(s) for s in doc["src_sentences"]]  # type: ignore[union-attr]
         ref = [str(s) for s in doc["ref_sentences"]]  # type: ignore[union-attr]
@@ -147,7 +148,6 @@ def measure(
         tp += len(predicted & gold)
         fp += len(predicted - gold)
         fn += len(gold - predicted)
-        write = layout or (lambda sentences, _lang: "\n\n".join(sentences))
         whole = compare(
             from_text(write(src, langs[0])), from_text(write(ref, langs[1])), encoder=encoder
         )

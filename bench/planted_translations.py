@@ -251,14 +251,14 @@ def plant_quote_reversed(
     src: list[str], a: Article, b: Article, rng: random.Random
 ) -> list[str] | None:
     lang = b.lang or "en"
-    negators = _lexicons.read(lang, "negation").get("syntactic", [])
+    negation = _lexicons.read(lang, "negation")
+    negators = negation.get("syntactic", [])
     options = _quote_options(a, b)
     if not options or not negators:
         return None
     j, start, end, text, _ = rng.choice(options)
     words = list(re.finditer(r"[^\W\d_]+", text))
     present = [w for w in words if w.group().lower() in negators]
-    negation = _lexicons.read(lang, "negation")
     not_verbs = {str(w) for key in ("determiners", "lexical") for w in negation.get(key, [])}
     if present:
         w = present[0]

@@ -24,10 +24,6 @@ side). Above ``align.EXACT_PAIRS`` the aligner keeps a band, O((n + m) sqrt(n m)
 not every pair (docs/reliability.md, "Long diffs"); a larger pair of texts, whose
 reading alone takes minutes, is refused at once, before encoding."""
 
-DERIVED: frozenset[str] = frozenset({"duplicate", "light_edit", "rewrite", "translation"})
-"""Relations in which one text derives from the other: only then are the headlines
-compared (two reports of one event title it each in their own way)."""
-
 
 def compare(
     a: Article,
@@ -148,7 +144,9 @@ def _compare(
         encoder=enc.name,
         title_changes=(
             headline_changes(art_a, art_b, pairs, cross_lingual=cross_lingual)
-            if relation.label in DERIVED
+            # only when one text derives from the other: two reports of one event
+            # title it each in their own way
+            if relation.label in _relate.DERIVED_LABELS
             else ()
         ),
     )

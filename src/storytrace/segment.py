@@ -30,6 +30,7 @@ import re
 from dataclasses import dataclass
 
 from . import _lexicons
+from ._scripts import CJK_LETTERS
 from ._spans import strip_span
 from .model import Paragraph, Sentence
 
@@ -44,8 +45,7 @@ _FULL_STOP = re.compile(r"([。！？]++)([」』”’»）)\]]*+)(\s*)")
 """A full-width sentence end (Chinese, Japanese): a boundary even with no space after it,
 as those scripts put none; with a closing mark glued to what follows, the quotation may go
 on into its attribution ("。」と述べた。", "。”她说。"; see ``_attribution_follows``)."""
-_CJK_LETTER = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
-_QUOTE_ENDS = re.compile(rf"()([」』”])()(?=[{_CJK_LETTER}])")
+_QUOTE_ENDS = re.compile(rf"()([」』”])()(?=[{CJK_LETTERS}])")
 """A quotation closed without a full stop and followed by CJK text: the end of a sentence
 that is the quotation alone ("「…進展もない」ベーアボック氏は…"), unless its attribution
 follows."""

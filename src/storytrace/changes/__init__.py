@@ -80,13 +80,12 @@ def fact_changes(
         changes += number_changes(a, b, code, lost=lost, gained=gained)
     changes += date_changes(a, b)
     if cross_lingual:
+        code_b = (lang_b or code).split("-")[0]
         if all(has_lexicon(x, "names") for x in both):
-            changes += cross_name_changes(a, b, code, (lang_b or code).split("-")[0])
+            changes += cross_name_changes(a, b, code, code_b)
+        changes += cross_quote_changes(a, b, code, code_b, meaning)
     else:
         changes += name_changes(a, b)
-    if cross_lingual:
-        changes += cross_quote_changes(a, b, code, (lang_b or code).split("-")[0], meaning)
-    else:
         changes += quote_changes(a, b, code)
     if not cross_lingual or all(has_lexicon(x, "hedges") for x in both):
         changes += hedge_changes(a, b, cross_lingual=cross_lingual)

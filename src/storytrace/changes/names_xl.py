@@ -47,15 +47,28 @@ _CARONS = str.maketrans({"š": "sh", "č": "ch", "ž": "zh", "ś": "sh", "ć": "
 """Latin letters with diacritics as the Cyrillic spelling renders them ("Kubiš" / "Кубиш")."""
 
 
-def _romanised(name: Name) -> list[str]:
+def _romanised(name: Name) -> tuple[str, ...]:
     """The name's words romanised; a name of several words also as one word, as another
     language may write it ("Phnom Penh" / "Пномпень")."""
+    return _romanised_text(name.text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _romanised_text(text: str) -> tuple[str, ...]:
+    """``_romanised`` of a name's text, cached: each name is compared with every
+    capitalised word of the other side."""
     out = []
-    for word in to_latin(name.text.lower().translate(_CARONS), "ru").split():
+    for word in to_latin(text.lower().translate(_CARONS), "ru").split():
         for old, new in _DIGRAPHS:
             word = word.replace(old, new)
         out.append(word)
-    return [*out, "".join(out)] if len(out) > 1 else out
+    return (*out, "".join(out)) if len(out) > 1 else tuple(out)
+
+
+@functools.lru_cache(maxsize=4096)
+def _word_sounds(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """Each romanised word of a name's text with its sound keys, cached."""
+    return tuple((w, sound_keys(_word_name(w, 0))) for w in _romanised_text(text))
 
 
 def _spelt_alike(x: Name, y: Name) -> bool:
@@ -99,12 +112,10 @@ def _sounds_alike(x: Name, y: Name) -> bool:
     code, or the longer code extends the shorter by the "m" of a case ending
     ("Путиным" / "Putin"); a one-class code ("Лі", "N") only equals. "Johnson" /
     "Каммінгс" differ by onset, "Raisi" / "Роджерс" by the consonants after."""
-    words_x = [(w, sound_keys(_word_name(w, 0))) for w in _romanised(x)]
-    words_y = [(w, sound_keys(_word_name(w, 0))) for w in _romanised(y)]
     return any(
         _onsets_agree(wp, wq) and (p == q or (min(len(p), len(q)) >= 2 and _case_m(p, q)))
-        for wp, keys_p in words_x
-        for wq, keys_q in words_y
+        for wp, keys_p in _word_sounds(x.text)
+        for wq, keys_q in _word_sounds(y.text)
         for p in keys_p
         for q in keys_q
     )
@@ -122,8 +133,9 @@ def _capitalised_words(sentences: Sequence[Sentence]) -> list[Name]:
     """Every capitalised word of the run, as a name of unknown kind (counterpart search)."""
     out = []
     for s in sentences:
+        first = next((i for i, ch in enumerate(s.text) if ch.isalnum()), len(s.text))
         for m in _CAPITALISED.finditer(s.text):
-            opens = not any(ch.isalnum() for ch in s.text[: m.start()])
+            opens = m.start() <= first  # no letter or digit before it
             if m.group()[:1].isupper() and not opens:  # "Separately, ..." is no name
                 out.append(_word_name(m.group(), m.start()))
     return out

@@ -55,8 +55,9 @@ def _lexicon(lang: str) -> _Negation | None:
 
     return _Negation(
         syntactic=frozenset(strings("syntactic")),
-        suffixes=strings("syntactic_suffixes"),
-        prefixes_syntactic=strings("syntactic_prefixes"),
+        # apostrophes as ``negations`` writes them in the words
+        suffixes=tuple(x.replace("’", "'") for x in strings("syntactic_suffixes")),
+        prefixes_syntactic=tuple(x.replace("’", "'") for x in strings("syntactic_prefixes")),
         particles=frozenset(strings("particles")),
         lexical=frozenset(strings("lexical") + strings("determiners")),
         stems=strings("lexical_stems"),
@@ -95,9 +96,7 @@ def negations(text: str, lang: str) -> tuple[int, int] | None:
 def _syntactic(word: str, lex: _Negation) -> bool:
     if word in lex.syntactic:
         return True
-    if any(word.endswith(s.replace("’", "'")) for s in lex.suffixes):
-        return True
-    return any(word.startswith(p.replace("’", "'")) for p in lex.prefixes_syntactic)
+    return word.endswith(lex.suffixes) or word.startswith(lex.prefixes_syntactic)
 
 
 def _lexical(word: str, lex: _Negation) -> bool:

@@ -326,8 +326,7 @@ def find_dates(text: str, lex: Lexicon, ctx: DateContext) -> list[DateMention]:
                 other = _CJK_RANGE_AFTER.match(text, match.end())
                 if other:
                     found += _range_day(item, other)
-    if _CJK_WEEKDAY.search(text):
-        found += [_cjk_weekday(match, pub) for match in _CJK_WEEKDAY.finditer(text)]
+    found += [_cjk_weekday(match, pub) for match in _CJK_WEEKDAY.finditer(text)]
 
     words = word_set(text) if pats is not None else frozenset()
     if pats is not None and not words.isdisjoint(lex.months):

@@ -25,6 +25,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from .._scripts import CJK_LETTERS
 from ..model import Number
 from .lexicon import Lexicon
 from .tokens import word_set
@@ -40,13 +41,13 @@ _GROUP_SPACES = re.compile(r"[ \u00a0\u202f]")
 _A_OR_ONE_BEFORE = re.compile(r"\b(?:a|one)\s+$", re.IGNORECASE)
 _TENS_SPLIT = re.compile(r"[-\s]")
 _DIGIT = re.compile(r"\d")
-_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]")
+_UNSPACED = re.compile(f"[{CJK_LETTERS}]")
 """Scripts written without spaces between a number and its words (Chinese, Japanese;
 Korean attaches its counters): a letter of these next to a digit does not make an
 identifier ("で１２月", "３００人")."""
 
 
-_END = r"(?![^\W\d_\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af])"
+_END = rf"(?![^\W\d_{CJK_LETTERS}])"
 """The end of a multiplier or unit word: no letter follows, except one of a script written
 without spaces ("2000万ユーロ", "20万美元"), and digits may ("２万５０００")."""
 _DATE_OR_TIME_AFTER = re.compile(r"\s?[月日时時分秒点點号號월일시분초]")

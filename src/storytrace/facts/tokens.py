@@ -13,18 +13,21 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from .._scripts import CJK_LETTERS
+
 # Words with inner apostrophes, periods and hyphens ("Trump's", "U.S", "EW.com",
 # "son-in-law"), plus the final period of a dotted abbreviation ("U.S."). One simple
 # pattern: tokenizing is the hottest loop of fact extraction, and richer patterns with
 # alternations of abbreviation forms cost three times as much.
 _TOKEN_RE = re.compile(r"\w+(?:['’.‐-]\w+)*(?:(?<=\.\w)\.)?|\S")
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
-_CJK_TOKEN_RE = re.compile(rf"[^\W{_CJK}]+(?:['’.‐-][^\W{_CJK}]+)*(?:(?<=\.\w)\.)?|[{_CJK}]+|\S")
+_CJK_TOKEN_RE = re.compile(
+    rf"[^\W{CJK_LETTERS}]+(?:['’.‐-][^\W{CJK_LETTERS}]+)*(?:(?<=\.\w)\.)?|[{CJK_LETTERS}]+|\S"
+)
 """A run of Chinese, Japanese or Korean letters as a token of its own, apart from the
 Latin letters and digits it touches ("Ｇ７外相会合が" is "Ｇ７" and "外相会合が"), so no name
 runs on into the words of a script without capitals. Used only for a sentence holding
 such letters: its larger classes cost English text about 15% of its tokenizing time."""
-_HAS_CJK = re.compile(f"[{_CJK}]")
+_HAS_CJK = re.compile(f"[{CJK_LETTERS}]")
 
 OPENING_QUOTES = frozenset("“«„‘‹")
 QUOTE_CHARS = frozenset('"“”«»„‘’‹›')
@@ -81,11 +84,15 @@ class QuoteSpan:
 _AFTER_CLOSE = frozenset(",.;:!?)…—–-")
 
 
+def _around(text: str, pos: int) -> tuple[str, str]:
+    """The characters before and after ``pos``, a space past either end."""
+    return (text[pos - 1] if pos else " ", text[pos + 1] if pos + 1 < len(text) else " ")
+
+
 def _stray_closer(text: str, pos: int) -> bool:
     """A straight quote after a non-space character and before a space, a punctuation
     mark or the end."""
-    before = text[pos - 1] if pos else " "
-    after = text[pos + 1] if pos + 1 < len(text) else " "
+    before, after = _around(text, pos)
     return (
         not before.isspace() and before not in "([—–" and (after.isspace() or after in _AFTER_CLOSE)
     )
@@ -94,8 +101,7 @@ def _stray_closer(text: str, pos: int) -> bool:
 def _nested_opener(text: str, pos: int) -> bool:
     """A straight quote after a space and before a letter or digit: inside an open
     quotation it opens a nested one ('"Под "созданием условий" ...", - сказал он')."""
-    before = text[pos - 1] if pos else " "
-    after = text[pos + 1] if pos + 1 < len(text) else " "
+    before, after = _around(text, pos)
     return before.isspace() and after.isalnum()
 
 
@@ -168,8 +174,7 @@ def quote_spans(text: str) -> tuple[QuoteSpan, ...]:
 
 def _opens_reversed(text: str, pos: int) -> bool:
     """A "»" or "›" that opens (German »…«): a word follows it and none stands before."""
-    before = text[pos - 1] if pos else " "
-    after = text[pos + 1] if pos + 1 < len(text) else " "
+    before, after = _around(text, pos)
     return (after.isalnum() or after in '„“"') and not before.isalnum()
 
 
