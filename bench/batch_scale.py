@@ -146,6 +146,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--shards", type=int, default=16)
     parser.add_argument("--ingest", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--keep", type=Path, help="write corpora and outputs here and keep them (a new folder)"
+    )
     parser.add_argument("--child", nargs=4, metavar=("INPUT", "OUT", "ENGINE", "MASTER"))
     args = parser.parse_args(argv)
     if args.child:
@@ -159,8 +162,10 @@ def main(argv: list[str] | None = None) -> None:
     engines = [e for e in args.engines.split(",") if e]
     rows: list[tuple[str, int, dict[str, Any], float]] = []
     ingest: tuple[int, float, float] | None = None
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=False)
     with tempfile.TemporaryDirectory(prefix="batch-scale-") as tmp:
-        root = Path(tmp)
+        root = args.keep or Path(tmp)
         for n in sizes:
             folder = root / str(n)
             truth = batch_speed.write_shards(n, args.shards, folder / "input", args.seed)

@@ -67,6 +67,7 @@ def test_hnsw_neighbours_are_the_same_after_a_rebuild_and_a_reload(
     first.save(tmp_path / "index")
     loaded = nb.Neighbours.load(tmp_path / "index")
     assert isinstance(loaded.index, nb.BroadIndex)
+    assert loaded.index._index.connectivity == nb.CONNECTIVITY  # the batch's denser graph
     assert [loaded.search(c) for c in range(loaded.chunks)] == found
 
 

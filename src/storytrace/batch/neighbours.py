@@ -2,12 +2,13 @@
 
 The stories stage links each article to its ``STORY_K`` nearest lead vectors
 (``stories.update.nearest_neighbours``). An exact search costs the square of the
-articles, so past ``EXACT_MAX`` articles the batch builds the index a store uses by
-default (usearch HNSW) once, single-threaded (a threaded HNSW build depends on thread
-timing; one thread gives the same graph run after run), and every chunk of ``CHUNK``
+articles, so past ``EXACT_MAX`` articles the batch builds a usearch HNSW index (the
+store's default kind, with a denser graph) once, single-threaded (a threaded HNSW build
+depends on thread timing; one thread gives the same graph run after run), and every
+chunk of ``CHUNK``
 articles is searched in it. The Spark engine builds it on the driver and saves it under
 the output folder, where its tasks load it (``save``/``load``): both engines search the
-same graph. Up to ``EXACT_MAX`` articles the search is exact: cheaper than the HNSW
+same graph. Up to ``EXACT_MAX`` articles the search is exact: no dearer than the HNSW
 build and search there, and equal to a store created with ``--index exact``. Figures:
 docs/batch.md (Scale, "The neighbour index").
 """
@@ -23,23 +24,36 @@ from ..store.vectors import ExactIndex, UsearchIndex, VectorIndex
 from ..stories.update import CHUNK, nearest_neighbours
 
 EXACT_MAX = 150_000
-"""Up to this many articles the neighbour search is exact (see the module): on a bench
+"""Up to this many articles the neighbour search is exact (see the module). On a bench
 corpus's lead vectors (bench/batch_neighbours.py) one exact search of all chunks took
-122 s at 100,000 and 965 s at 300,000 (N²), the HNSW build and search 176 s and 544 s
-(about N); they cross near 150,000."""
+73-122 s at 100,000 and 965 s at 300,000 (N²); the batch's HNSW graph about 315 s at
+100,000, growing about as N, so the two cost the same near 300,000. The limit is lower
+because each exact chunk holds a CHUNK × articles matrix (1.2 GB at 150,000) in every
+worker, and recall stays near 0.99 past it."""
 
 SEARCH_EXPANSION = 512
-"""HNSW search breadth of the batch (the store's story search uses 64): it finds 0.995 of
-the exact 30 nearest on a 10,000-article bench corpus's lead vectors (0.983 at 256, about
-0.93 at 64), but only 0.918 at 100,000 (docs/batch.md, Scale)."""
+"""HNSW search breadth of the batch (the store's story search uses 64)."""
+
+CONNECTIVITY = 32
+EXPANSION_ADD = 128
+"""The batch's graph is denser than the store's (16 links a node, build breadth 64): on a
+100,000-article bench corpus's real lead vectors, searched at ``SEARCH_EXPANSION``, it
+finds 0.987 of the exact 30 nearest against the store graph's 0.918, for a build 2.5
+times as long (66 s against 27 s) and searches 2.3 ms a query (docs/batch.md, "The
+neighbour index"). The store graph's recall fell with size (0.995 at 10,000, 0.897 at
+300,000), on leads that share pooled sentences."""
 
 ARTICLES = "articles.npz"
 GRAPH = "graph.usearch"
 
 
 class BroadIndex(UsearchIndex):
-    """The store's HNSW index, searched at least ``SEARCH_EXPANSION`` wide whatever
-    breadth ``nearest_neighbours`` asks for."""
+    """usearch HNSW with the batch's denser graph (``CONNECTIVITY``, ``EXPANSION_ADD``),
+    searched at least ``SEARCH_EXPANSION`` wide whatever breadth ``nearest_neighbours``
+    asks for."""
+
+    def __init__(self, dim: int) -> None:
+        super().__init__(dim, connectivity=CONNECTIVITY, expansion_add=EXPANSION_ADD)
 
     def search_many(
         self, vectors: NDArray[np.float32], k: int, *, expansion: int | None = None
