@@ -149,6 +149,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--keep", type=Path, help="write corpora and outputs here and keep them (a new folder)"
     )
+    parser.add_argument(
+        "--also",
+        type=Path,
+        action="append",
+        default=[],
+        help="a --keep folder of an earlier run: its rows join this run's table and fit",
+    )
     parser.add_argument("--child", nargs=4, metavar=("INPUT", "OUT", "ENGINE", "MASTER"))
     args = parser.parse_args(argv)
     if args.child:
@@ -160,7 +167,11 @@ def main(argv: list[str] | None = None) -> None:
     sizes = [int(s) for s in args.sizes.split(",") if s]
     spark_sizes = {int(s) for s in args.spark_sizes.split(",") if s}
     engines = [e for e in args.engines.split(",") if e]
-    rows: list[tuple[str, int, dict[str, Any], float]] = []
+    rows: list[tuple[str, int, dict[str, Any], float]] = [
+        (kept["engine"], kept["articles"], kept["result"], kept["recall"])
+        for folder in args.also
+        for kept in (json.loads(f.read_text()) for f in sorted(folder.glob("*/*-result.json")))
+    ]
     ingest: tuple[int, float, float] | None = None
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=False)
@@ -177,8 +188,11 @@ def main(argv: list[str] | None = None) -> None:
                 result = child([str(folder / "input"), str(out), engine, master])
                 recall = batch_speed.recall(out, truth)
                 rows.append((engine, n, result, recall))
+                if args.keep:
+                    kept = {"engine": engine, "articles": n, "result": result, "recall": recall}
+                    (folder / f"{engine}-result.json").write_text(json.dumps(kept))
                 print(_line(engine, n, result, recall), flush=True)
-        _table(rows, ingest)
+        _table(sorted(rows, key=lambda r: (r[0], r[1])), ingest)
 
 
 def _ingest_sample(inputs: Path, n: int, folder: Path) -> tuple[int, float, float]:
@@ -244,14 +258,16 @@ def _table(rows: list[tuple[str, int, dict[str, Any], float]], ingest: Any) -> N
             f"\nstore ingest (storytrace add, defaults, {n:,} articles): {n / wall:.0f} "
             f"articles/s, {n / cpu:.0f} per core (CPU s)"
         )
-    local = [(n, result) for engine, n, result, _ in rows if engine == "local"]
-    if len(local) < 2:
-        return
-    for line in projection(local):
-        print(line)
+    for name in dict.fromkeys(engine for engine, *_ in rows):
+        runs = sorted(
+            ((n, result) for engine, n, result, _ in rows if engine == name), key=lambda r: r[0]
+        )
+        if len(runs) >= 2:
+            for line in projection(runs, name):
+                print(line)
 
 
-def projection(local: list[tuple[int, dict[str, Any]]]) -> list[str]:
+def projection(local: list[tuple[int, dict[str, Any]]], engine: str = "local") -> list[str]:
     """The fitted exponent of each stage's seconds against articles, and the time for
     ``TARGET`` articles on ``TARGET_CORES`` cores projected from the largest run: each
     stage's seconds in CPU seconds (times the run's CPU/wall share), grown by its exponent
@@ -261,7 +277,7 @@ def projection(local: list[tuple[int, dict[str, Any]]]) -> list[str]:
     n, res = local[-1]
     share = res["cpu"] / res["wall"]
     scale = TARGET / n
-    lines = ["", "fitted exponent of seconds against articles (local engine):"]
+    lines = ["", f"fitted exponent of seconds against articles ({engine} engine):"]
     parallel = serial = 0.0
     for stage in STAGES:
         k = exponent([(m, r["report"]["seconds"].get(stage, 0.0)) for m, r in local])
