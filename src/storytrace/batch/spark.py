@@ -421,7 +421,11 @@ def _links(engine: SparkEngine) -> dict[str, int]:
             lambda: (v for r in _rows(rows) if (v := st.verify(r, encoder)) is not None)
         )
     )
-    versions = engine.write("versions", engine.frame("versions", verdicts).orderBy("a", "b"))
+    # the sort samples its input in a job of its own: without the cache, every pair
+    # would be compared twice (once to sample, once to write)
+    judged = engine.frame("versions", verdicts).persist(StorageLevel.MEMORY_AND_DISK)
+    versions = engine.write("versions", judged.orderBy("a", "b"))
+    judged.unpersist()
     # a story link compare found derived becomes certain (``stages.story_links``)
     certain = (
         versions.filter(f.col("relation").isin(*sorted(DERIVED)))
