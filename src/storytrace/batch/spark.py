@@ -28,7 +28,7 @@ from ..stories.update import CHUNK
 from . import stages as st
 from .neighbours import ARTICLES, Neighbours
 from .options import BatchOptions
-from .tables import TABLES, ColumnType, write_parquet
+from .tables import TABLES, Columns, ColumnType, arrow, write_columns, write_parquet
 
 T = TypeVar("T")
 
@@ -87,7 +87,9 @@ class SparkEngine:
 
     def frame(self, name: str, rdd: Any) -> Any:
         """An RDD of row dicts as a DataFrame of table ``name``."""
-        return self.spark.createDataFrame(rdd.map(_tuple(name)), _schema(name))
+        # the rows are ours, typed by ``stages``: checking each against the schema in
+        # Python costs more than converting it
+        return self.spark.createDataFrame(rdd.map(_tuple(name)), _schema(name), verifySchema=False)
 
     def write(self, name: str, df: Any) -> Any:
         """Write ``df`` as table ``name``; the table as written."""
@@ -197,6 +199,7 @@ def _schema(name: str) -> Any:
         "string": t.StringType(),
         "binary": t.BinaryType(),
         "longs": t.ArrayType(t.LongType(), containsNull=False),
+        "boolean": t.BooleanType(),
     }
     return t.StructType([t.StructField(c, kinds[k], True) for c, k in TABLES[name]])
 
@@ -309,8 +312,14 @@ def _candidates(engine: SparkEngine) -> dict[str, int]:
     spark = engine.spark
     sc = spark.sparkContext
     articles = engine.read("articles")
-    kept = [(int(r["seq"]), bytes(r["vector"])) for r in articles.select("seq", "vector").collect()]
-    kept.sort()
+    # read on the driver with pyarrow, as the local engine reads them (the index is
+    # built and saved in the output folder there too): collected through the JVM, the
+    # vectors were a Spark job and 20 MB of pickled rows at 10,000 articles
+    _, pq = arrow()
+    table = pq.read_table(engine.out / "articles", columns=["seq", "vector"])
+    seq_column, vector_column = table.column("seq").to_pylist(), table.column("vector").to_pylist()
+    kept = sorted(zip(seq_column, vector_column, strict=True))
+    del table
     seqs = np.array([s for s, _ in kept], dtype=np.int64)
     vectors = (
         np.stack([st.vector_of({"vector": v}) for _, v in kept])
@@ -327,7 +336,7 @@ def _candidates(engine: SparkEngine) -> dict[str, int]:
         lambda c: _single(lambda: _neighbours(where).search(c))
     )
     pairs = (
-        spark.createDataFrame(triples, "a long, b long, cosine double")
+        spark.createDataFrame(triples, "a long, b long, cosine double", verifySchema=False)
         .groupBy("a", "b")
         .agg(f.max("cosine").alias("cosine"))
         .withColumn("kind", f.lit("story"))
@@ -352,7 +361,7 @@ def _candidates(engine: SparkEngine) -> dict[str, int]:
     )
     signatures = articles.select("seq", "signature")
     lsh = (
-        spark.createDataFrame(small, "a long, b long")
+        spark.createDataFrame(small, "a long, b long", verifySchema=False)
         .unionByName(star)
         .distinct()
         .join(signatures.withColumnsRenamed({"seq": "a", "signature": "sig_a"}), "a")
@@ -360,7 +369,9 @@ def _candidates(engine: SparkEngine) -> dict[str, int]:
         .rdd.filter(lambda r: st.textual(r["sig_a"], r["sig_b"]))
         .map(lambda r: (r["a"], r["b"], None, "lsh"))
     )
-    lsh_df = spark.createDataFrame(lsh, "a long, b long, cosine double, kind string")
+    lsh_df = spark.createDataFrame(
+        lsh, "a long, b long, cosine double, kind string", verifySchema=False
+    )
     candidates = engine.write("candidates", pairs.unionByName(lsh_df).orderBy("a", "b", "kind"))
     shutil.rmtree(folder, ignore_errors=True)
     return {
@@ -383,28 +394,25 @@ def _links(engine: SparkEngine) -> dict[str, int]:
     pairs = candidates.filter("kind = 'story'").select("a", "b", "cosine")
     lsh_df = candidates.filter("kind = 'lsh'").select("a", "b", f.col("kind").alias("found_by"))
     # one Counter per partition, merged on the driver: a (key, 1) pair per key through
-    # Python and a shuffle cost ten times as much
-    df = (
+    # Python and a shuffle cost ten times as much; the rows counted in the same pass
+    documents, df = (
         articles.select("evidence")
-        .rdd.mapPartitions(
-            lambda rows: [Counter(k for r in rows for k in decode_evidence(bytes(r[0])).all_keys())]
-        )
-        .fold(Counter(), lambda x, y: x + y)
+        .rdd.mapPartitions(_frequencies)
+        .fold((0, Counter()), lambda x, y: (x[0] + y[0], x[1] + y[1]))
     )
-    stats = sc.broadcast(CorpusStats(documents=articles.count(), df=df))
-    # the scored links cross into the JVM once and stay there (cached): the verify
-    # filter and the certain links' p = 1.0 are SQL, not more passes through Python
-    scored = spark.createDataFrame(
-        _scoring_rows(pairs, articles, partitions).rdd.mapPartitions(
-            lambda rows: _single(
-                lambda: (
-                    (r["a"], r["b"], r["cosine"], r["p"], r["verify"])
-                    for r in st.score_partition(rows, stats.value)
-                )
-            )
-        ),
-        "a long, b long, cosine double, p double, verify boolean",
-    ).persist(StorageLevel.MEMORY_AND_DISK)
+    stats = sc.broadcast(CorpusStats(documents=documents, df=df))
+    # each scoring task writes its links as Parquet (as the read tasks write articles),
+    # which Spark reads natively: 250,000 scored links at 10,000 articles never cross
+    # into the JVM as pickled rows; the verify filter and the certain links' p = 1.0
+    # are SQL on them, not more passes through Python
+    staging = engine.out / SCORED
+    shutil.rmtree(staging, ignore_errors=True)
+    _scoring_rows(pairs, articles, partitions).rdd.mapPartitionsWithIndex(
+        lambda index, rows: _score_to_parquet(index, rows, staging, stats.value)
+    ).count()
+    if not staging.exists():  # no partition at all
+        write_columns(staging / "part-empty.parquet", _SCORED, [])
+    scored = spark.read.parquet(str(staging))
     story_verify = scored.filter("verify").select("a", "b", f.lit("story").alias("found_by"))
     records = articles.select("seq", "record")
     todo = (
@@ -437,8 +445,42 @@ def _links(engine: SparkEngine) -> dict[str, int]:
         "links",
         scored.join(certain, ["a", "b"], "left").select("a", "b", "cosine", p).orderBy("a", "b"),
     )
-    scored.unpersist()
+    shutil.rmtree(staging, ignore_errors=True)
     return {"links": links.count(), "verified": versions.count()}
+
+
+SCORED = "links-scored"
+"""The folder under ``--out`` where the scoring tasks write the scored links (removed
+when the links stage completes)."""
+
+_SCORED: Columns = (
+    ("a", "long"),
+    ("b", "long"),
+    ("cosine", "double"),
+    ("p", "double"),
+    ("verify", "boolean"),
+)
+
+
+def _frequencies(rows: Iterable[Any]) -> list[tuple[int, Counter[str]]]:
+    """One partition's article count and the document frequencies of its evidence keys."""
+    counts: Counter[str] = Counter()
+    documents = 0
+    for row in rows:
+        documents += 1
+        counts.update(decode_evidence(bytes(row[0])).all_keys())
+    return [(documents, counts)]
+
+
+def _score_to_parquet(
+    index: int, rows: Iterable[Any], staging: Path, stats: CorpusStats
+) -> Iterator[int]:
+    """One partition's links scored (``stages.score_partition``) as a Parquet file under
+    ``staging`` (a Spark task); yields the number of links."""
+    with one_blas_thread():
+        scored = st.score_partition((r.asDict() for r in rows), stats)
+    write_columns(staging / f"part-{index:05d}.parquet", _SCORED, scored)
+    yield len(scored)
 
 
 def _scoring_rows(pairs: Any, articles: Any, partitions: int) -> Any:
@@ -468,10 +510,7 @@ def _stories(engine: SparkEngine) -> dict[str, int]:
 
     spark = engine.spark
     articles, links = engine.read("articles"), engine.read("links")
-    strong = spark.createDataFrame(
-        links.select("a", "b", "p").rdd.filter(lambda r: st.strong(r["p"])).map(lambda r: r[:2]),
-        "a long, b long",
-    ).persist()
+    strong = links.filter(f.col("p") >= f.lit(st.strong_min())).select("a", "b").persist()
     if strong.count() <= DRIVER_EDGES:
         edges = ((int(r["a"]), int(r["b"])) for r in strong.toLocalIterator())
         owner = spark.createDataFrame(
@@ -491,7 +530,10 @@ def _stories(engine: SparkEngine) -> dict[str, int]:
         .groupByKey()
         .flatMap(lambda kv: _single(lambda: st.cluster_component(sorted(kv[1])).items()))
     )
-    assigned = spark.createDataFrame(stories, "seq long, story_seq long")
+    # cached: the sort below samples its input in a job of its own, which would cluster
+    # every component twice
+    assigned = spark.createDataFrame(stories, "seq long, story_seq long", verifySchema=False)
+    assigned = assigned.persist()
     ids = articles.select("seq", "id")
     members = (
         ids.join(assigned, "seq", "left")
@@ -502,6 +544,7 @@ def _stories(engine: SparkEngine) -> dict[str, int]:
     )
     members = engine.write("stories", members)
     strong.unpersist()
+    assigned.unpersist()
     count = members.count()
     return {
         "stories": members.select("story").distinct().count(),
