@@ -167,6 +167,15 @@ def test_spark_engine_gives_the_local_tables(
         assert table(tmp_path, name) == table(local_out, name), name
     assert not (tmp_path / "articles-read").exists()  # the read tasks' files, removed
     assert not (tmp_path / "links-scored").exists()  # the scoring tasks' files, removed
+    assert not (tmp_path / "candidates-found").exists()  # the search tasks' files, removed
+    # the counts are read from the tables as written
+    kinds = [r["kind"] for r in table(local_out, "errors")]
+    assert (report.errors, report.duplicates) == (kinds.count("error"), kinds.count("duplicate"))
+    assert report.duplicates > 0
+    assert report.lsh_pairs == [r["kind"] for r in table(local_out, "candidates")].count("lsh")
+    assert report.links == len(table(local_out, "links"))
+    assert report.verified == len(table(local_out, "versions")) > 0
+    assert report.stories == len({r["story"] for r in table(local_out, "stories")})
     again = run_batch(corpus, tmp_path, BatchOptions(engine="spark", master="local[2]"))
     assert again.resumed == ["articles", "candidates", "links", "stories"]
     assert again.articles == report.articles

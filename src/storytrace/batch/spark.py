@@ -89,16 +89,31 @@ class SparkEngine:
         """An RDD of row dicts as a DataFrame of table ``name``."""
         # the rows are ours, typed by ``stages``: checking each against the schema in
         # Python costs more than converting it
-        return self.spark.createDataFrame(rdd.map(_tuple(name)), _schema(name), verifySchema=False)
+        return self.spark.createDataFrame(
+            rdd.map(_tuple(name)), _schema(TABLES[name]), verifySchema=False
+        )
 
-    def write(self, name: str, df: Any) -> Any:
-        """Write ``df`` as table ``name``; the table as written."""
+    def write(self, name: str, df: Any) -> None:
+        """Write ``df`` as table ``name``."""
         df.write.mode("overwrite").parquet(str(self.out / name))
-        return self.read(name)
+
+    def column(self, name: str, column: str) -> list[Any]:
+        """One column of table ``name`` as written, read on the driver with pyarrow: for
+        the stage's counts, each a Spark job of its own otherwise."""
+        _, pq = arrow()
+        values: list[Any] = (
+            pq.read_table(self.out / name, columns=[column]).column(column).to_pylist()
+        )
+        return values
 
     def read(self, name: str) -> Any:
         """Table ``name`` as an earlier stage wrote it."""
-        return self.spark.read.parquet(str(self.out / name))
+        return self.parquet(self.out / name, TABLES[name])
+
+    def parquet(self, folder: Path, columns: Columns) -> Any:
+        """The Parquet files under ``folder``, of ``columns``: told the schema, Spark runs
+        no job to read it from a file's footer."""
+        return self.spark.read.schema(_schema(columns, read=True)).parquet(str(folder))
 
 
 def require_spark() -> None:
@@ -190,7 +205,9 @@ def _keyer(settings: st.BatchSettings) -> Keyer:
     return keyer
 
 
-def _schema(name: str) -> Any:
+def _schema(columns: Columns, *, read: bool = False) -> Any:
+    """The Spark schema of ``columns``; ``read``: as Spark reads it from Parquet (list
+    items nullable, as pyarrow and Spark write them)."""
     from pyspark.sql import types as t
 
     kinds: dict[ColumnType, Any] = {
@@ -198,10 +215,10 @@ def _schema(name: str) -> Any:
         "double": t.DoubleType(),
         "string": t.StringType(),
         "binary": t.BinaryType(),
-        "longs": t.ArrayType(t.LongType(), containsNull=False),
+        "longs": t.ArrayType(t.LongType(), containsNull=read),
         "boolean": t.BooleanType(),
     }
-    return t.StructType([t.StructField(c, kinds[k], True) for c, k in TABLES[name]])
+    return t.StructType([t.StructField(c, kinds[k], True) for c, k in columns])
 
 
 def _tuple(name: str) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
@@ -234,8 +251,8 @@ def _articles(engine: SparkEngine) -> dict[str, int]:
     for name in ("articles", "errors"):
         if not (staging / name).exists():  # no input file at all
             write_parquet(staging / name / "part-empty.parquet", name, [])
-    raw = engine.spark.read.parquet(str(staging / "articles"))
-    failed = engine.spark.read.parquet(str(staging / "errors"))
+    raw = engine.parquet(staging / "articles", TABLES["articles"])
+    failed = engine.parquet(staging / "errors", TABLES["errors"])
     # dedup ranks only the narrow key columns, so the records are never shuffled, and
     # the kept rows stay in file order (seq order)
     keys = raw.select("seq", "store_key", "id", "source")
@@ -255,19 +272,19 @@ def _articles(engine: SparkEngine) -> dict[str, int]:
     dropped = engine.frame("errors", duplicates.union(clashes).union(walked)).persist()
     gone = dropped.select("seq")
     columns = [c for c, _ in TABLES["articles"]]
-    articles = engine.write(
+    engine.write(
         "articles",
         raw.join(f.broadcast(gone), "seq", "left_anti")
         .select(*columns)
         .sortWithinPartitions("seq"),
     )
-    errors = engine.write("errors", failed.unionByName(dropped).orderBy("seq"))
+    engine.write("errors", failed.unionByName(dropped).orderBy("seq"))
     dropped.unpersist()
     shutil.rmtree(staging, ignore_errors=True)
-    kinds = dict(errors.groupBy("kind").count().collect())
+    kinds = Counter(engine.column("errors", "kind"))
     return {
         "inputs": len(files),
-        "articles": articles.count(),
+        "articles": len(engine.column("articles", "seq")),
         "duplicates": int(kinds.get("duplicate", 0)),
         "errors": int(kinds.get("error", 0)),
     }
@@ -332,11 +349,17 @@ def _candidates(engine: SparkEngine) -> dict[str, int]:
     del vectors
     chunks = (len(kept) + CHUNK - 1) // CHUNK
     where = str(folder)
-    triples = sc.parallelize(range(chunks), max(1, chunks)).flatMap(
-        lambda c: _single(lambda: _neighbours(where).search(c))
+    # each search task writes its (a, b, cosine) as Parquet, which Spark reads natively:
+    # 500,000 of them at 10,000 articles no longer cross into the JVM as pickled rows
+    found = engine.out / FOUND
+    shutil.rmtree(found, ignore_errors=True)
+    sc.parallelize(range(chunks), max(1, chunks)).foreach(
+        lambda c: _search_to_parquet(c, where, found)
     )
+    if not found.exists():  # no article at all
+        write_columns(found / "part-empty.parquet", _FOUND, [])
     pairs = (
-        spark.createDataFrame(triples, "a long, b long, cosine double", verifySchema=False)
+        engine.parquet(found, _FOUND)
         .groupBy("a", "b")
         .agg(f.max("cosine").alias("cosine"))
         .withColumn("kind", f.lit("story"))
@@ -372,12 +395,29 @@ def _candidates(engine: SparkEngine) -> dict[str, int]:
     lsh_df = spark.createDataFrame(
         lsh, "a long, b long, cosine double, kind string", verifySchema=False
     )
-    candidates = engine.write("candidates", pairs.unionByName(lsh_df).orderBy("a", "b", "kind"))
+    engine.write("candidates", pairs.unionByName(lsh_df).orderBy("a", "b", "kind"))
     shutil.rmtree(folder, ignore_errors=True)
+    shutil.rmtree(found, ignore_errors=True)
     return {
-        "lsh_pairs": candidates.filter("kind = 'lsh'").count(),
+        "lsh_pairs": engine.column("candidates", "kind").count("lsh"),
         "largest_bucket": largest,
     }
+
+
+FOUND = "candidates-found"
+"""The folder under ``--out`` where the search tasks write the story neighbours they
+find (removed when the candidates stage completes)."""
+
+_FOUND: Columns = (("a", "long"), ("b", "long"), ("cosine", "double"))
+
+
+def _search_to_parquet(chunk: int, folder: str, found: Path) -> None:
+    """The story neighbours of chunk ``chunk`` (``Neighbours.search``) as a Parquet file
+    under ``found`` (a Spark task)."""
+    with one_blas_thread():
+        triples = _neighbours(folder).search(chunk)
+    rows = [{"a": a, "b": b, "cosine": c} for a, b, c in triples]
+    write_columns(found / f"part-{chunk:05d}.parquet", _FOUND, rows)
 
 
 def _links(engine: SparkEngine) -> dict[str, int]:
@@ -412,7 +452,7 @@ def _links(engine: SparkEngine) -> dict[str, int]:
     ).count()
     if not staging.exists():  # no partition at all
         write_columns(staging / "part-empty.parquet", _SCORED, [])
-    scored = spark.read.parquet(str(staging))
+    scored = engine.parquet(staging, _SCORED)
     story_verify = scored.filter("verify").select("a", "b", f.lit("story").alias("found_by"))
     records = articles.select("seq", "record")
     todo = (
@@ -432,7 +472,8 @@ def _links(engine: SparkEngine) -> dict[str, int]:
     # the sort samples its input in a job of its own: without the cache, every pair
     # would be compared twice (once to sample, once to write)
     judged = engine.frame("versions", verdicts).persist(StorageLevel.MEMORY_AND_DISK)
-    versions = engine.write("versions", judged.orderBy("a", "b"))
+    engine.write("versions", judged.orderBy("a", "b"))
+    versions = engine.read("versions")
     judged.unpersist()
     # a story link compare found derived becomes certain (``stages.story_links``)
     certain = (
@@ -441,12 +482,15 @@ def _links(engine: SparkEngine) -> dict[str, int]:
         .select("a", "b", f.lit(True).alias("certain"))
     )
     p = f.when(f.col("certain"), f.lit(1.0)).otherwise(f.col("p")).alias("p")
-    links = engine.write(
+    engine.write(
         "links",
         scored.join(certain, ["a", "b"], "left").select("a", "b", "cosine", p).orderBy("a", "b"),
     )
     shutil.rmtree(staging, ignore_errors=True)
-    return {"links": links.count(), "verified": versions.count()}
+    return {
+        "links": len(engine.column("links", "a")),
+        "verified": len(engine.column("versions", "a")),
+    }
 
 
 SCORED = "links-scored"
@@ -542,13 +586,13 @@ def _stories(engine: SparkEngine) -> dict[str, int]:
         .select("seq", "id", "story")
         .orderBy("seq")
     )
-    members = engine.write("stories", members)
+    engine.write("stories", members)
     strong.unpersist()
     assigned.unpersist()
-    count = members.count()
+    stories = engine.column("stories", "story")
     return {
-        "stories": members.select("story").distinct().count(),
-        "largest_component": int(largest) if largest is not None else (1 if count else 0),
+        "stories": len(set(stories)),
+        "largest_component": int(largest) if largest is not None else (1 if stories else 0),
     }
 
 
