@@ -4,6 +4,8 @@ Reading and keys run one task per input file, the story neighbours one task per
 ``CHUNK`` of articles (searched in one index the driver built), link scoring and
 ``compare`` per partition of pairs, the clustering one task per strong-link component;
 grouping, dedup, joins and the components of the strong links (star joins) are Spark SQL.
+The read, search and scoring tasks write their rows as Parquet, which Spark reads natively
+(no pickled rows into the JVM); the stages' counts are read from the written tables.
 """
 
 from __future__ import annotations
