@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .._blas import one_blas_thread
 from ..errors import ConfigError, InputError, MissingDependency
@@ -331,25 +332,12 @@ def _candidates(engine: SparkEngine) -> dict[str, int]:
     spark = engine.spark
     sc = spark.sparkContext
     articles = engine.read("articles")
-    # read on the driver with pyarrow, as the local engine reads them (the index is
-    # built and saved in the output folder there too): collected through the JVM, the
-    # vectors were a Spark job and 20 MB of pickled rows at 10,000 articles
-    _, pq = arrow()
-    table = pq.read_table(engine.out / "articles", columns=["seq", "vector"])
-    seq_column, vector_column = table.column("seq").to_pylist(), table.column("vector").to_pylist()
-    kept = sorted(zip(seq_column, vector_column, strict=True))
-    del table
-    seqs = np.array([s for s, _ in kept], dtype=np.int64)
-    vectors = (
-        np.stack([st.vector_of({"vector": v}) for _, v in kept])
-        if kept
-        else np.zeros((0, 1), np.float32)
-    )
+    seqs, vectors = _lead_vectors(engine.out / "articles")
     # built once on the driver; each task loads it from the output folder (once per worker)
     folder = engine.out / NEIGHBOURS
     Neighbours.build(seqs, vectors).save(folder)
     del vectors
-    chunks = (len(kept) + CHUNK - 1) // CHUNK
+    chunks = (len(seqs) + CHUNK - 1) // CHUNK
     where = str(folder)
     # each search task writes its (a, b, cosine) as Parquet, which Spark reads natively:
     # 500,000 of them at 10,000 articles no longer cross into the JVM as pickled rows
@@ -404,6 +392,31 @@ def _candidates(engine: SparkEngine) -> dict[str, int]:
         "lsh_pairs": engine.column("candidates", "kind").count("lsh"),
         "largest_bucket": largest,
     }
+
+
+def _lead_vectors(folder: Path) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
+    """Every kept article's ``seq`` and lead vector (``stages.vector_of``), in ``seq``
+    order, read on the driver with pyarrow a batch at a time into arrays made once, as
+    the local engine reads them: collected through the JVM, they were a Spark job,
+    pickled rows and all of them in the JVM's heap at once (2 KB an article)."""
+    import pyarrow.dataset as ds
+
+    table = ds.dataset(folder, format="parquet")
+    total = table.count_rows()
+    seqs = np.zeros(total, dtype=np.int64)
+    vectors: NDArray[np.float32] | None = None
+    filled = 0
+    for batch in table.to_batches(columns=["seq", "vector"]):
+        for seq, blob in zip(batch.column(0).to_pylist(), batch.column(1).to_pylist(), strict=True):
+            vector = st.vector_of({"vector": blob})
+            if vectors is None:
+                vectors = np.zeros((total, len(vector)), np.float32)
+            seqs[filled], vectors[filled] = seq, vector
+            filled += 1
+    if vectors is None:
+        return seqs, np.zeros((0, 1), np.float32)
+    order = np.argsort(seqs, kind="stable")
+    return seqs[order], vectors[order]
 
 
 FOUND = "candidates-found"
