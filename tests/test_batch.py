@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -120,6 +121,19 @@ def test_links_scored_per_partition_equal_scored_together(local_out: Path) -> No
     assert sorted(apart, key=key) == sorted(together, key=key)
 
 
+def test_strong_link_floor_is_the_stores_rule(local_out: Path) -> None:
+    """The Spark engine keeps the strong links by ``p >= strong_min()`` in SQL: the
+    floor is where the store's ``is_strong`` turns, and it splits the real links as
+    ``is_strong`` does."""
+    floor = st.strong_min()
+    assert st.strong(floor)
+    assert not st.strong(float(np.nextafter(floor, -np.inf)))
+    links = table(local_out, "links")
+    assert any(st.strong(r["p"]) for r in links)
+    assert not all(st.strong(r["p"]) for r in links)
+    assert [r["p"] >= floor for r in links] == [st.strong(r["p"]) for r in links]
+
+
 def test_cli_batch_reports_and_exits_2_on_bad_input(corpus: list[Path], tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["batch", *map(str, corpus[1:]), "--out", str(tmp_path)])
     assert result.exit_code == 2, result.output
@@ -152,6 +166,16 @@ def test_spark_engine_gives_the_local_tables(
     for name in TABLES:
         assert table(tmp_path, name) == table(local_out, name), name
     assert not (tmp_path / "articles-read").exists()  # the read tasks' files, removed
+    assert not (tmp_path / "links-scored").exists()  # the scoring tasks' files, removed
+    assert not (tmp_path / "candidates-found").exists()  # the search tasks' files, removed
+    # the counts are read from the tables as written
+    kinds = [r["kind"] for r in table(local_out, "errors")]
+    assert (report.errors, report.duplicates) == (kinds.count("error"), kinds.count("duplicate"))
+    assert report.duplicates > 0
+    assert report.lsh_pairs == [r["kind"] for r in table(local_out, "candidates")].count("lsh")
+    assert report.links == len(table(local_out, "links"))
+    assert report.verified == len(table(local_out, "versions")) > 0
+    assert report.stories == len({r["story"] for r in table(local_out, "stories")})
     again = run_batch(corpus, tmp_path, BatchOptions(engine="spark", master="local[2]"))
     assert again.resumed == ["articles", "candidates", "links", "stories"]
     assert again.articles == report.articles

@@ -4,6 +4,8 @@ Reading and keys run one task per input file, the story neighbours one task per
 ``CHUNK`` of articles (searched in one index the driver built), link scoring and
 ``compare`` per partition of pairs, the clustering one task per strong-link component;
 grouping, dedup, joins and the components of the strong links (star joins) are Spark SQL.
+The read, search and scoring tasks write their rows as Parquet, which Spark reads natively
+(no pickled rows into the JVM); the stages' counts are read from the written tables.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .._blas import one_blas_thread
 from ..errors import ConfigError, InputError, MissingDependency
@@ -28,7 +31,7 @@ from ..stories.update import CHUNK
 from . import stages as st
 from .neighbours import ARTICLES, Neighbours
 from .options import BatchOptions
-from .tables import TABLES, ColumnType, write_parquet
+from .tables import TABLES, Columns, ColumnType, arrow, write_columns, write_parquet
 
 T = TypeVar("T")
 
@@ -87,16 +90,33 @@ class SparkEngine:
 
     def frame(self, name: str, rdd: Any) -> Any:
         """An RDD of row dicts as a DataFrame of table ``name``."""
-        return self.spark.createDataFrame(rdd.map(_tuple(name)), _schema(name))
+        # the rows are ours, typed by ``stages``: checking each against the schema in
+        # Python costs more than converting it
+        return self.spark.createDataFrame(
+            rdd.map(_tuple(name)), _schema(TABLES[name]), verifySchema=False
+        )
 
-    def write(self, name: str, df: Any) -> Any:
-        """Write ``df`` as table ``name``; the table as written."""
+    def write(self, name: str, df: Any) -> None:
+        """Write ``df`` as table ``name``."""
         df.write.mode("overwrite").parquet(str(self.out / name))
-        return self.read(name)
+
+    def column(self, name: str, column: str) -> list[Any]:
+        """One column of table ``name`` as written, read on the driver with pyarrow: for
+        the stage's counts, each a Spark job of its own otherwise."""
+        _, pq = arrow()
+        values: list[Any] = (
+            pq.read_table(self.out / name, columns=[column]).column(column).to_pylist()
+        )
+        return values
 
     def read(self, name: str) -> Any:
         """Table ``name`` as an earlier stage wrote it."""
-        return self.spark.read.parquet(str(self.out / name))
+        return self.parquet(self.out / name, TABLES[name])
+
+    def parquet(self, folder: Path, columns: Columns) -> Any:
+        """The Parquet files under ``folder``, of ``columns``: told the schema, Spark runs
+        no job to read it from a file's footer."""
+        return self.spark.read.schema(_schema(columns, read=True)).parquet(str(folder))
 
 
 def require_spark() -> None:
@@ -188,7 +208,9 @@ def _keyer(settings: st.BatchSettings) -> Keyer:
     return keyer
 
 
-def _schema(name: str) -> Any:
+def _schema(columns: Columns, *, read: bool = False) -> Any:
+    """The Spark schema of ``columns``; ``read``: as Spark reads it from Parquet (list
+    items nullable, as pyarrow and Spark write them)."""
     from pyspark.sql import types as t
 
     kinds: dict[ColumnType, Any] = {
@@ -196,9 +218,10 @@ def _schema(name: str) -> Any:
         "double": t.DoubleType(),
         "string": t.StringType(),
         "binary": t.BinaryType(),
-        "longs": t.ArrayType(t.LongType(), containsNull=False),
+        "longs": t.ArrayType(t.LongType(), containsNull=read),
+        "boolean": t.BooleanType(),
     }
-    return t.StructType([t.StructField(c, kinds[k], True) for c, k in TABLES[name]])
+    return t.StructType([t.StructField(c, kinds[k], True) for c, k in columns])
 
 
 def _tuple(name: str) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
@@ -231,8 +254,8 @@ def _articles(engine: SparkEngine) -> dict[str, int]:
     for name in ("articles", "errors"):
         if not (staging / name).exists():  # no input file at all
             write_parquet(staging / name / "part-empty.parquet", name, [])
-    raw = engine.spark.read.parquet(str(staging / "articles"))
-    failed = engine.spark.read.parquet(str(staging / "errors"))
+    raw = engine.parquet(staging / "articles", TABLES["articles"])
+    failed = engine.parquet(staging / "errors", TABLES["errors"])
     # dedup ranks only the narrow key columns, so the records are never shuffled, and
     # the kept rows stay in file order (seq order)
     keys = raw.select("seq", "store_key", "id", "source")
@@ -252,19 +275,19 @@ def _articles(engine: SparkEngine) -> dict[str, int]:
     dropped = engine.frame("errors", duplicates.union(clashes).union(walked)).persist()
     gone = dropped.select("seq")
     columns = [c for c, _ in TABLES["articles"]]
-    articles = engine.write(
+    engine.write(
         "articles",
         raw.join(f.broadcast(gone), "seq", "left_anti")
         .select(*columns)
         .sortWithinPartitions("seq"),
     )
-    errors = engine.write("errors", failed.unionByName(dropped).orderBy("seq"))
+    engine.write("errors", failed.unionByName(dropped).orderBy("seq"))
     dropped.unpersist()
     shutil.rmtree(staging, ignore_errors=True)
-    kinds = dict(errors.groupBy("kind").count().collect())
+    kinds = Counter(engine.column("errors", "kind"))
     return {
         "inputs": len(files),
-        "articles": articles.count(),
+        "articles": len(engine.column("articles", "seq")),
         "duplicates": int(kinds.get("duplicate", 0)),
         "errors": int(kinds.get("error", 0)),
     }
@@ -309,18 +332,24 @@ def _candidates(engine: SparkEngine) -> dict[str, int]:
     spark = engine.spark
     sc = spark.sparkContext
     articles = engine.read("articles")
-    seqs, vectors = _lead_vectors(articles)
+    seqs, vectors = _lead_vectors(engine.out / "articles")
     # built once on the driver; each task loads it from the output folder (once per worker)
     folder = engine.out / NEIGHBOURS
     Neighbours.build(seqs, vectors).save(folder)
     del vectors
     chunks = (len(seqs) + CHUNK - 1) // CHUNK
     where = str(folder)
-    triples = sc.parallelize(range(chunks), max(1, chunks)).flatMap(
-        lambda c: _single(lambda: _neighbours(where).search(c))
+    # each search task writes its (a, b, cosine) as Parquet, which Spark reads natively:
+    # 500,000 of them at 10,000 articles no longer cross into the JVM as pickled rows
+    found = engine.out / FOUND
+    shutil.rmtree(found, ignore_errors=True)
+    sc.parallelize(range(chunks), max(1, chunks)).foreach(
+        lambda c: _search_to_parquet(c, where, found)
     )
+    if not found.exists():  # no article at all
+        write_columns(found / "part-empty.parquet", _FOUND, [])
     pairs = (
-        spark.createDataFrame(triples, "a long, b long, cosine double")
+        engine.parquet(found, _FOUND)
         .groupBy("a", "b")
         .agg(f.max("cosine").alias("cosine"))
         .withColumn("kind", f.lit("story"))
@@ -345,7 +374,7 @@ def _candidates(engine: SparkEngine) -> dict[str, int]:
     )
     signatures = articles.select("seq", "signature")
     lsh = (
-        spark.createDataFrame(small, "a long, b long")
+        spark.createDataFrame(small, "a long, b long", verifySchema=False)
         .unionByName(star)
         .distinct()
         .join(signatures.withColumnsRenamed({"seq": "a", "signature": "sig_a"}), "a")
@@ -353,36 +382,57 @@ def _candidates(engine: SparkEngine) -> dict[str, int]:
         .rdd.filter(lambda r: st.textual(r["sig_a"], r["sig_b"]))
         .map(lambda r: (r["a"], r["b"], None, "lsh"))
     )
-    lsh_df = spark.createDataFrame(lsh, "a long, b long, cosine double, kind string")
-    candidates = engine.write("candidates", pairs.unionByName(lsh_df).orderBy("a", "b", "kind"))
+    lsh_df = spark.createDataFrame(
+        lsh, "a long, b long, cosine double, kind string", verifySchema=False
+    )
+    engine.write("candidates", pairs.unionByName(lsh_df).orderBy("a", "b", "kind"))
     shutil.rmtree(folder, ignore_errors=True)
+    shutil.rmtree(found, ignore_errors=True)
     return {
-        "lsh_pairs": candidates.filter("kind = 'lsh'").count(),
+        "lsh_pairs": engine.column("candidates", "kind").count("lsh"),
         "largest_bucket": largest,
     }
 
 
-def _lead_vectors(articles: Any) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
-    """Every kept article's ``seq`` and lead vector, in ``seq`` order, streamed to the
-    driver one partition at a time: a ``collect`` holds every vector in the JVM's heap at
-    once (2 KB an article), which ran out of Spark's default 1 GB at 300,000 articles."""
-    rows = articles.select("seq", "vector")
-    total = rows.count()
+def _lead_vectors(folder: Path) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
+    """Every kept article's ``seq`` and lead vector (``stages.vector_of``), in ``seq``
+    order, read on the driver with pyarrow a batch at a time into arrays made once, as
+    the local engine reads them: collected through the JVM, they were a Spark job,
+    pickled rows and all of them in the JVM's heap at once (2 KB an article)."""
+    import pyarrow.dataset as ds
+
+    table = ds.dataset(folder, format="parquet")
+    total = table.count_rows()
     seqs = np.zeros(total, dtype=np.int64)
-    vectors: np.ndarray[Any, Any] | None = None
+    vectors: NDArray[np.float32] | None = None
     filled = 0
-    for row in rows.toLocalIterator(prefetchPartitions=False):
-        vector = st.vector_of({"vector": bytes(row["vector"])})
-        if vectors is None:
-            vectors = np.zeros((total, len(vector)), np.float32)
-        if filled == total:
-            raise RuntimeError("the articles table grew while its vectors were read")
-        seqs[filled], vectors[filled] = int(row["seq"]), vector
-        filled += 1
+    for batch in table.to_batches(columns=["seq", "vector"]):
+        for seq, blob in zip(batch.column(0).to_pylist(), batch.column(1).to_pylist(), strict=True):
+            vector = st.vector_of({"vector": blob})
+            if vectors is None:
+                vectors = np.zeros((total, len(vector)), np.float32)
+            seqs[filled], vectors[filled] = seq, vector
+            filled += 1
     if vectors is None:
-        return seqs[:0], np.zeros((0, 1), np.float32)
-    order = np.argsort(seqs[:filled], kind="stable")
-    return seqs[:filled][order], vectors[:filled][order]
+        return seqs, np.zeros((0, 1), np.float32)
+    order = np.argsort(seqs, kind="stable")
+    return seqs[order], vectors[order]
+
+
+FOUND = "candidates-found"
+"""The folder under ``--out`` where the search tasks write the story neighbours they
+find (removed when the candidates stage completes)."""
+
+_FOUND: Columns = (("a", "long"), ("b", "long"), ("cosine", "double"))
+
+
+def _search_to_parquet(chunk: int, folder: str, found: Path) -> None:
+    """The story neighbours of chunk ``chunk`` (``Neighbours.search``) as a Parquet file
+    under ``found`` (a Spark task)."""
+    with one_blas_thread():
+        triples = _neighbours(folder).search(chunk)
+    rows = [{"a": a, "b": b, "cosine": c} for a, b, c in triples]
+    write_columns(found / f"part-{chunk:05d}.parquet", _FOUND, rows)
 
 
 def _links(engine: SparkEngine) -> dict[str, int]:
@@ -399,28 +449,25 @@ def _links(engine: SparkEngine) -> dict[str, int]:
     pairs = candidates.filter("kind = 'story'").select("a", "b", "cosine")
     lsh_df = candidates.filter("kind = 'lsh'").select("a", "b", f.col("kind").alias("found_by"))
     # one Counter per partition, merged on the driver: a (key, 1) pair per key through
-    # Python and a shuffle cost ten times as much
-    df = (
+    # Python and a shuffle cost ten times as much; the rows counted in the same pass
+    documents, df = (
         articles.select("evidence")
-        .rdd.mapPartitions(
-            lambda rows: [Counter(k for r in rows for k in decode_evidence(bytes(r[0])).all_keys())]
-        )
-        .fold(Counter(), lambda x, y: x + y)
+        .rdd.mapPartitions(_frequencies)
+        .fold((0, Counter()), lambda x, y: (x[0] + y[0], x[1] + y[1]))
     )
-    stats = sc.broadcast(CorpusStats(documents=articles.count(), df=df))
-    # the scored links cross into the JVM once and stay there (cached): the verify
-    # filter and the certain links' p = 1.0 are SQL, not more passes through Python
-    scored = spark.createDataFrame(
-        _scoring_rows(pairs, articles, partitions).rdd.mapPartitions(
-            lambda rows: _single(
-                lambda: (
-                    (r["a"], r["b"], r["cosine"], r["p"], r["verify"])
-                    for r in st.score_partition(rows, stats.value)
-                )
-            )
-        ),
-        "a long, b long, cosine double, p double, verify boolean",
-    ).persist(StorageLevel.MEMORY_AND_DISK)
+    stats = sc.broadcast(CorpusStats(documents=documents, df=df))
+    # each scoring task writes its links as Parquet (as the read tasks write articles),
+    # which Spark reads natively: 250,000 scored links at 10,000 articles never cross
+    # into the JVM as pickled rows; the verify filter and the certain links' p = 1.0
+    # are SQL on them, not more passes through Python
+    staging = engine.out / SCORED
+    shutil.rmtree(staging, ignore_errors=True)
+    _scoring_rows(pairs, articles, partitions).rdd.mapPartitionsWithIndex(
+        lambda index, rows: _score_to_parquet(index, rows, staging, stats.value)
+    ).count()
+    if not staging.exists():  # no partition at all
+        write_columns(staging / "part-empty.parquet", _SCORED, [])
+    scored = engine.parquet(staging, _SCORED)
     story_verify = scored.filter("verify").select("a", "b", f.lit("story").alias("found_by"))
     records = articles.select("seq", "record")
     todo = (
@@ -437,7 +484,12 @@ def _links(engine: SparkEngine) -> dict[str, int]:
             lambda: (v for r in _rows(rows) if (v := st.verify(r, encoder)) is not None)
         )
     )
-    versions = engine.write("versions", engine.frame("versions", verdicts).orderBy("a", "b"))
+    # the sort samples its input in a job of its own: without the cache, every pair
+    # would be compared twice (once to sample, once to write)
+    judged = engine.frame("versions", verdicts).persist(StorageLevel.MEMORY_AND_DISK)
+    engine.write("versions", judged.orderBy("a", "b"))
+    versions = engine.read("versions")
+    judged.unpersist()
     # a story link compare found derived becomes certain (``stages.story_links``)
     certain = (
         versions.filter(f.col("relation").isin(*sorted(DERIVED)))
@@ -445,12 +497,49 @@ def _links(engine: SparkEngine) -> dict[str, int]:
         .select("a", "b", f.lit(True).alias("certain"))
     )
     p = f.when(f.col("certain"), f.lit(1.0)).otherwise(f.col("p")).alias("p")
-    links = engine.write(
+    engine.write(
         "links",
         scored.join(certain, ["a", "b"], "left").select("a", "b", "cosine", p).orderBy("a", "b"),
     )
-    scored.unpersist()
-    return {"links": links.count(), "verified": versions.count()}
+    shutil.rmtree(staging, ignore_errors=True)
+    return {
+        "links": len(engine.column("links", "a")),
+        "verified": len(engine.column("versions", "a")),
+    }
+
+
+SCORED = "links-scored"
+"""The folder under ``--out`` where the scoring tasks write the scored links (removed
+when the links stage completes)."""
+
+_SCORED: Columns = (
+    ("a", "long"),
+    ("b", "long"),
+    ("cosine", "double"),
+    ("p", "double"),
+    ("verify", "boolean"),
+)
+
+
+def _frequencies(rows: Iterable[Any]) -> list[tuple[int, Counter[str]]]:
+    """One partition's article count and the document frequencies of its evidence keys."""
+    counts: Counter[str] = Counter()
+    documents = 0
+    for row in rows:
+        documents += 1
+        counts.update(decode_evidence(bytes(row[0])).all_keys())
+    return [(documents, counts)]
+
+
+def _score_to_parquet(
+    index: int, rows: Iterable[Any], staging: Path, stats: CorpusStats
+) -> Iterator[int]:
+    """One partition's links scored (``stages.score_partition``) as a Parquet file under
+    ``staging`` (a Spark task); yields the number of links."""
+    with one_blas_thread():
+        scored = st.score_partition((r.asDict() for r in rows), stats)
+    write_columns(staging / f"part-{index:05d}.parquet", _SCORED, scored)
+    yield len(scored)
 
 
 def _scoring_rows(pairs: Any, articles: Any, partitions: int) -> Any:
@@ -480,10 +569,7 @@ def _stories(engine: SparkEngine) -> dict[str, int]:
 
     spark = engine.spark
     articles, links = engine.read("articles"), engine.read("links")
-    strong = spark.createDataFrame(
-        links.select("a", "b", "p").rdd.filter(lambda r: st.strong(r["p"])).map(lambda r: r[:2]),
-        "a long, b long",
-    ).persist()
+    strong = links.filter(f.col("p") >= f.lit(st.strong_min())).select("a", "b").persist()
     if strong.count() <= DRIVER_EDGES:
         edges = ((int(r["a"]), int(r["b"])) for r in strong.toLocalIterator())
         owner = spark.createDataFrame(
@@ -503,7 +589,10 @@ def _stories(engine: SparkEngine) -> dict[str, int]:
         .groupByKey()
         .flatMap(lambda kv: _single(lambda: st.cluster_component(sorted(kv[1])).items()))
     )
-    assigned = spark.createDataFrame(stories, "seq long, story_seq long")
+    # cached: the sort below samples its input in a job of its own, which would cluster
+    # every component twice
+    assigned = spark.createDataFrame(stories, "seq long, story_seq long", verifySchema=False)
+    assigned = assigned.persist()
     ids = articles.select("seq", "id")
     members = (
         ids.join(assigned, "seq", "left")
@@ -512,12 +601,13 @@ def _stories(engine: SparkEngine) -> dict[str, int]:
         .select("seq", "id", "story")
         .orderBy("seq")
     )
-    members = engine.write("stories", members)
+    engine.write("stories", members)
     strong.unpersist()
-    count = members.count()
+    assigned.unpersist()
+    stories = engine.column("stories", "story")
     return {
-        "stories": members.select("story").distinct().count(),
-        "largest_component": int(largest) if largest is not None else (1 if count else 0),
+        "stories": len(set(stories)),
+        "largest_component": int(largest) if largest is not None else (1 if stories else 0),
     }
 
 

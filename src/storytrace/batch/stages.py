@@ -326,6 +326,12 @@ def strong(p: float) -> bool:
     return _cluster.is_strong(p)
 
 
+def strong_min() -> float:
+    """The least P(same event) of a strong link (``strong``), for a SQL filter: the
+    same double the store compares with, so ``p >= strong_min()`` is ``strong(p)``."""
+    return _cluster.StoryRule().threshold - _cluster._STRONG_SLACK
+
+
 def components(edges: Iterable[tuple[int, int]]) -> dict[int, int]:
     """Each node of ``edges`` -> its component, named by its smallest node
     (``cluster.merge_components``, the store's union-find)."""

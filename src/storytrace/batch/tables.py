@@ -15,7 +15,9 @@ from typing import Any, Literal
 
 from ..errors import MissingDependency
 
-ColumnType = Literal["long", "double", "string", "binary", "longs"]
+ColumnType = Literal["long", "double", "string", "binary", "longs", "boolean"]
+
+Columns = tuple[tuple[str, ColumnType], ...]
 
 SEQ_BITS = 32
 """Records per input file addressable in ``seq`` (the file index takes the bits above)."""
@@ -109,14 +111,20 @@ _ARROW: dict[ColumnType, Callable[[Any], Any]] = {
     "string": lambda pa: pa.string(),
     "binary": lambda pa: pa.binary(),
     "longs": lambda pa: pa.list_(pa.int64()),
+    "boolean": lambda pa: pa.bool_(),
 }
 
 
 def write_parquet(path: Path, name: str, rows: Sequence[dict[str, Any]]) -> None:
-    """Write ``rows`` as one Parquet file of table ``name``'s columns at ``path``, through
-    a temporary name, so a reader (or a retried Spark task) never sees half a file."""
+    """Write ``rows`` as one Parquet file of table ``name``'s columns at ``path``
+    (``write_columns``)."""
+    write_columns(path, TABLES[name], rows)
+
+
+def write_columns(path: Path, columns: Columns, rows: Sequence[dict[str, Any]]) -> None:
+    """Write ``rows`` as one Parquet file of ``columns`` at ``path``, through a temporary
+    name, so a reader (or a retried Spark task) never sees half a file."""
     pa, pq = arrow()
-    columns = TABLES[name]
     schema = pa.schema([(c, _ARROW[t](pa)) for c, t in columns])
     table = pa.Table.from_pylist([{c: r.get(c) for c, _ in columns} for r in rows], schema)
     path.parent.mkdir(parents=True, exist_ok=True)
