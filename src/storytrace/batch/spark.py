@@ -14,30 +14,23 @@ import os
 import shutil
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from .._blas import one_blas_thread
 from ..errors import ConfigError, InputError, MissingDependency
-from ..events import CorpusStats, decode_evidence
-from ..keys import Keyer
+from ..events import CorpusStats
 from ..options import ReadOptions
 from ..stories.model import DERIVED
 from ..stories.update import CHUNK
+from . import spark_tasks as tasks
 from . import stages as st
-from .neighbours import ARTICLES, Neighbours
+from .neighbours import Neighbours
 from .options import BatchOptions
 from .tables import TABLES, Columns, ColumnType, arrow, write_columns, write_parquet
-
-T = TypeVar("T")
-
-_KEYERS: dict[st.BatchSettings, Keyer] = {}
-"""One Keyer per worker process (the encoder loads once per Python worker)."""
-
 
 DRIVER_EDGES = 1_000_000
 """Up to this many strong links, their components are found on the driver by the
@@ -194,20 +187,6 @@ def _partitions(files: list[str]) -> int:
     return max(2, min(200, size // (32 << 20) + 1))
 
 
-def _single(make: Callable[[], Iterable[T]]) -> Iterator[T]:
-    """A task's rows computed with BLAS on one thread, as the local engine and the store
-    compute them: a threaded matrix product may round differently."""
-    with one_blas_thread():
-        yield from make()
-
-
-def _keyer(settings: st.BatchSettings) -> Keyer:
-    keyer = _KEYERS.get(settings)
-    if keyer is None:
-        keyer = _KEYERS[settings] = Keyer(settings)
-    return keyer
-
-
 def _schema(columns: Columns, *, read: bool = False) -> Any:
     """The Spark schema of ``columns``; ``read``: as Spark reads it from Parquet (list
     items nullable, as pyarrow and Spark write them)."""
@@ -229,12 +208,6 @@ def _tuple(name: str) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
     return lambda row: tuple(row.get(c) for c in columns)
 
 
-def _rows(df: Any) -> Iterator[dict[str, Any]]:
-    """Rows as dicts with bytes (Spark hands binary columns over as bytearray)."""
-    for row in df:
-        yield {k: bytes(v) if isinstance(v, bytearray) else v for k, v in row.asDict().items()}
-
-
 def _articles(engine: SparkEngine) -> dict[str, int]:
     """Read, analyse and key every article, one task per file; dedup in SQL."""
     from pyspark.sql import Window
@@ -249,7 +222,7 @@ def _articles(engine: SparkEngine) -> dict[str, int]:
     staging = engine.out / STAGING
     shutil.rmtree(staging, ignore_errors=True)
     sc.parallelize(list(enumerate(files)), max(1, len(files))).foreach(
-        lambda task: _read_to_parquet(task[0], task[1], staging, settings, read_options)
+        lambda task: tasks.read_to_parquet(task[0], task[1], staging, settings, read_options)
     )
     for name in ("articles", "errors"):
         if not (staging / name).exists():  # no input file at all
@@ -293,36 +266,8 @@ def _articles(engine: SparkEngine) -> dict[str, int]:
     }
 
 
-def _read_to_parquet(
-    index: int, path: str, staging: Path, settings: st.BatchSettings, options: ReadOptions
-) -> None:
-    """One input file's articles and error rows (``stages.read_file``) as two Parquet
-    files under ``staging`` (a Spark task)."""
-    articles: list[dict[str, Any]] = []
-    errors: list[dict[str, Any]] = []
-    with one_blas_thread():
-        for row in st.read_file(index, path, _keyer(settings), options):
-            (articles if row["kind"] == "article" else errors).append(row)
-    name = f"part-{index:05d}.parquet"
-    write_parquet(staging / "articles" / name, "articles", articles)
-    write_parquet(staging / "errors" / name, "errors", errors)
-
-
 NEIGHBOURS = "candidates-index"
 """The folder under ``--out`` holding the story-neighbour index while ``candidates`` runs."""
-
-_LOADED: dict[tuple[str, int], Neighbours] = {}
-
-
-def _neighbours(folder: str) -> Neighbours:
-    """The index the driver saved in ``folder``, loaded once per worker process (and
-    again when a later run saved a new one)."""
-    stamp = os.stat(Path(folder) / ARTICLES).st_mtime_ns
-    found = _LOADED.get((folder, stamp))
-    if found is None:
-        _LOADED.clear()
-        found = _LOADED[(folder, stamp)] = Neighbours.load(Path(folder))
-    return found
 
 
 def _candidates(engine: SparkEngine) -> dict[str, int]:
@@ -341,15 +286,15 @@ def _candidates(engine: SparkEngine) -> dict[str, int]:
     where = str(folder)
     # each search task writes its (a, b, cosine) as Parquet, which Spark reads natively:
     # 500,000 of them at 10,000 articles no longer cross into the JVM as pickled rows
-    found = engine.out / FOUND
+    found = engine.out / tasks.FOUND
     shutil.rmtree(found, ignore_errors=True)
     sc.parallelize(range(chunks), max(1, chunks)).foreach(
-        lambda c: _search_to_parquet(c, where, found)
+        lambda c: tasks.search_to_parquet(c, where, found)
     )
     if not found.exists():  # no article at all
-        write_columns(found / "part-empty.parquet", _FOUND, [])
+        write_columns(found / "part-empty.parquet", tasks.FOUND_COLUMNS, [])
     pairs = (
-        engine.parquet(found, _FOUND)
+        engine.parquet(found, tasks.FOUND_COLUMNS)
         .groupBy("a", "b")
         .agg(f.max("cosine").alias("cosine"))
         .withColumn("kind", f.lit("story"))
@@ -419,22 +364,6 @@ def _lead_vectors(folder: Path) -> tuple[NDArray[np.int64], NDArray[np.float32]]
     return seqs[order], vectors[order]
 
 
-FOUND = "candidates-found"
-"""The folder under ``--out`` where the search tasks write the story neighbours they
-find (removed when the candidates stage completes)."""
-
-_FOUND: Columns = (("a", "long"), ("b", "long"), ("cosine", "double"))
-
-
-def _search_to_parquet(chunk: int, folder: str, found: Path) -> None:
-    """The story neighbours of chunk ``chunk`` (``Neighbours.search``) as a Parquet file
-    under ``found`` (a Spark task)."""
-    with one_blas_thread():
-        triples = _neighbours(folder).search(chunk)
-    rows = [{"a": a, "b": b, "cosine": c} for a, b, c in triples]
-    write_columns(found / f"part-{chunk:05d}.parquet", _FOUND, rows)
-
-
 def _links(engine: SparkEngine) -> dict[str, int]:
     """P(same event) per partition at the corpus's frequencies; ``compare`` on the pairs
     the stories stage verifies and the textual LSH pairs."""
@@ -452,7 +381,7 @@ def _links(engine: SparkEngine) -> dict[str, int]:
     # Python and a shuffle cost ten times as much; the rows counted in the same pass
     documents, df = (
         articles.select("evidence")
-        .rdd.mapPartitions(_frequencies)
+        .rdd.mapPartitions(tasks.frequencies)
         .fold((0, Counter()), lambda x, y: (x[0] + y[0], x[1] + y[1]))
     )
     stats = sc.broadcast(CorpusStats(documents=documents, df=df))
@@ -460,14 +389,14 @@ def _links(engine: SparkEngine) -> dict[str, int]:
     # which Spark reads natively: 250,000 scored links at 10,000 articles never cross
     # into the JVM as pickled rows; the verify filter and the certain links' p = 1.0
     # are SQL on them, not more passes through Python
-    staging = engine.out / SCORED
+    staging = engine.out / tasks.SCORED
     shutil.rmtree(staging, ignore_errors=True)
     _scoring_rows(pairs, articles, partitions).rdd.mapPartitionsWithIndex(
-        lambda index, rows: _score_to_parquet(index, rows, staging, stats.value)
+        lambda index, rows: tasks.score_to_parquet(index, rows, staging, stats.value)
     ).count()
     if not staging.exists():  # no partition at all
-        write_columns(staging / "part-empty.parquet", _SCORED, [])
-    scored = engine.parquet(staging, _SCORED)
+        write_columns(staging / "part-empty.parquet", tasks.SCORED_COLUMNS, [])
+    scored = engine.parquet(staging, tasks.SCORED_COLUMNS)
     story_verify = scored.filter("verify").select("a", "b", f.lit("story").alias("found_by"))
     records = articles.select("seq", "record")
     todo = (
@@ -480,8 +409,10 @@ def _links(engine: SparkEngine) -> dict[str, int]:
     )
     encoder = engine.settings.encoder
     verdicts = todo.rdd.mapPartitions(
-        lambda rows: _single(
-            lambda: (v for r in _rows(rows) if (v := st.verify(r, encoder)) is not None)
+        lambda rows: tasks.single(
+            lambda: (
+                v for r in tasks.rows_as_dicts(rows) if (v := st.verify(r, encoder)) is not None
+            )
         )
     )
     # the sort samples its input in a job of its own: without the cache, every pair
@@ -506,40 +437,6 @@ def _links(engine: SparkEngine) -> dict[str, int]:
         "links": len(engine.column("links", "a")),
         "verified": len(engine.column("versions", "a")),
     }
-
-
-SCORED = "links-scored"
-"""The folder under ``--out`` where the scoring tasks write the scored links (removed
-when the links stage completes)."""
-
-_SCORED: Columns = (
-    ("a", "long"),
-    ("b", "long"),
-    ("cosine", "double"),
-    ("p", "double"),
-    ("verify", "boolean"),
-)
-
-
-def _frequencies(rows: Iterable[Any]) -> list[tuple[int, Counter[str]]]:
-    """One partition's article count and the document frequencies of its evidence keys."""
-    counts: Counter[str] = Counter()
-    documents = 0
-    for row in rows:
-        documents += 1
-        counts.update(decode_evidence(bytes(row[0])).all_keys())
-    return [(documents, counts)]
-
-
-def _score_to_parquet(
-    index: int, rows: Iterable[Any], staging: Path, stats: CorpusStats
-) -> Iterator[int]:
-    """One partition's links scored (``stages.score_partition``) as a Parquet file under
-    ``staging`` (a Spark task); yields the number of links."""
-    with one_blas_thread():
-        scored = st.score_partition((r.asDict() for r in rows), stats)
-    write_columns(staging / f"part-{index:05d}.parquet", _SCORED, scored)
-    yield len(scored)
 
 
 def _scoring_rows(pairs: Any, articles: Any, partitions: int) -> Any:
@@ -587,7 +484,7 @@ def _stories(engine: SparkEngine) -> dict[str, int]:
         .filter("ca = cb")
         .rdd.map(lambda r: (r["ca"], (int(r["a"]), int(r["b"]), r["p"])))
         .groupByKey()
-        .flatMap(lambda kv: _single(lambda: st.cluster_component(sorted(kv[1])).items()))
+        .flatMap(lambda kv: tasks.single(lambda: st.cluster_component(sorted(kv[1])).items()))
     )
     # cached: the sort below samples its input in a job of its own, which would cluster
     # every component twice
