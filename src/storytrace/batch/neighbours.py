@@ -8,7 +8,7 @@ depends on thread timing; one thread gives the same graph run after run), and ev
 chunk of ``CHUNK``
 articles is searched in it. The Spark engine builds it on the driver and saves it under
 the output folder, where its tasks load it (``save``/``load``): both engines search the
-same graph. Up to ``EXACT_MAX`` articles the search is exact: no dearer than the HNSW
+same graph. Up to ``EXACT_MAX`` articles the search is exact: cheaper than the HNSW
 build and search there, and equal to a store created with ``--index exact``. Figures:
 docs/batch.md (Scale, "The neighbour index").
 """
@@ -23,13 +23,14 @@ from numpy.typing import NDArray
 from ..store.vectors import ExactIndex, UsearchIndex, VectorIndex
 from ..stories.update import CHUNK, nearest_neighbours
 
-EXACT_MAX = 150_000
-"""Up to this many articles the neighbour search is exact (see the module). On a bench
-corpus's lead vectors (bench/batch_neighbours.py) one exact search of all chunks took
-73-122 s at 100,000 and 965 s at 300,000 (N²); the batch's HNSW graph about 315 s at
-100,000, growing about as N, so the two cost the same near 300,000. The limit is lower
-because each exact chunk holds a CHUNK × articles matrix (1.2 GB at 150,000) in every
-worker, and recall stays near 0.99 past it."""
+EXACT_MAX = 500_000
+"""Up to this many articles the neighbour search is exact (see the module). On the
+lead vectors of a 300,000-article bench corpus (whose leads share pooled sentences, as
+reprints share text) one exact search of all chunks took 1,600 CPU s; the batch's HNSW
+graph took 700 s to build on one thread and about 3,700 CPU s to search (docs/batch.md,
+"Spark at 300,000"). Exact grows as N², HNSW about as N, so they would cross near
+800,000; the limit is lower to bound a worker's memory: the float32 vectors (1 GB at
+500,000) and a 256-query score block (0.5 GB)."""
 
 SEARCH_EXPANSION = 512
 """HNSW search breadth of the batch (the store's story search uses 64)."""
@@ -40,8 +41,9 @@ EXPANSION_ADD = 128
 100,000-article bench corpus's real lead vectors, searched at ``SEARCH_EXPANSION``, it
 finds 0.987 of the exact 30 nearest against the store graph's 0.918, for a build 2.5
 times as long (66 s against 27 s) and searches 2.3 ms a query (docs/batch.md, "The
-neighbour index"). The store graph's recall fell with size (0.995 at 10,000, 0.897 at
-300,000), on leads that share pooled sentences."""
+neighbour index"). The store graph's recall fell with size (0.995 at 10,000, 0.840 at
+300,000 on a 300,000-article corpus's own vectors), on leads that share pooled
+sentences."""
 
 ARTICLES = "articles.npz"
 GRAPH = "graph.usearch"
