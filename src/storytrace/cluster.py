@@ -353,9 +353,15 @@ def _join_components(
     return {moved.get(c, c) for c in (current.get(r, r) for r in nodes)} | set(moved.values())
 
 
+def strong_floor(rule: StoryRule | None = None) -> float:
+    """The least P(same event) of a strong link: ``is_strong(p)`` is ``p >= strong_floor()``
+    (a batch filters on it in SQL)."""
+    return (rule or StoryRule()).threshold - _STRONG_SLACK
+
+
 def is_strong(p: float, rule: StoryRule | None = None) -> bool:
     """Whether a link joins components: stories never cross components of such links."""
-    return p >= (rule or StoryRule()).threshold - _STRONG_SLACK
+    return p >= strong_floor(rule)
 
 
 def merge_components(

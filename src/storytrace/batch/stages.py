@@ -329,7 +329,7 @@ def strong(p: float) -> bool:
 def strong_min() -> float:
     """The least P(same event) of a strong link (``strong``), for a SQL filter: the
     same double the store compares with, so ``p >= strong_min()`` is ``strong(p)``."""
-    return _cluster.StoryRule().threshold - _cluster._STRONG_SLACK
+    return _cluster.strong_floor()
 
 
 def components(edges: Iterable[tuple[int, int]]) -> dict[int, int]:
