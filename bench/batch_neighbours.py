@@ -31,19 +31,15 @@ import numpy as np
 from numpy.typing import NDArray
 
 from storytrace.batch.neighbours import EXACT_MAX, Neighbours
-from storytrace.batch.stages import vector_of
+from storytrace.batch.stages import read_lead_vectors
 from storytrace.store.vectors import ExactIndex
 from storytrace.stories.update import CHUNK, STORY_K, nearest_neighbours
 
 
 def batch_vectors(articles: Path) -> NDArray[np.float32]:
-    """The lead vectors of a batch's ``articles`` table, in ``seq`` order, at the
-    store's precision (``stages.vector_of``)."""
-    import pyarrow.parquet as pq
-
-    rows = pq.read_table(articles, columns=["seq", "vector"]).to_pylist()
-    rows.sort(key=lambda r: r["seq"])
-    return np.stack([vector_of(r) for r in rows])
+    """The lead vectors of a batch's ``articles`` table, in ``seq`` order
+    (``stages.read_lead_vectors``)."""
+    return read_lead_vectors(articles)[1]
 
 
 def vectors_for(base: NDArray[np.float32] | None, n: int, noise: float) -> NDArray[np.float32]:

@@ -18,9 +18,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-from numpy.typing import NDArray
-
 from ..errors import ConfigError, InputError, MissingDependency
 from ..events import CorpusStats
 from ..options import ReadOptions
@@ -277,7 +274,7 @@ def _candidates(engine: SparkEngine) -> dict[str, int]:
     spark = engine.spark
     sc = spark.sparkContext
     articles = engine.read("articles")
-    seqs, vectors = _lead_vectors(engine.out / "articles")
+    seqs, vectors = st.read_lead_vectors(engine.out / "articles")
     # built once on the driver; each task loads it from the output folder (once per worker)
     folder = engine.out / NEIGHBOURS
     Neighbours.build(seqs, vectors).save(folder)
@@ -337,31 +334,6 @@ def _candidates(engine: SparkEngine) -> dict[str, int]:
         "lsh_pairs": engine.column("candidates", "kind").count("lsh"),
         "largest_bucket": largest,
     }
-
-
-def _lead_vectors(folder: Path) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
-    """Every kept article's ``seq`` and lead vector (``stages.vector_of``), in ``seq``
-    order, read on the driver with pyarrow a batch at a time into arrays made once, as
-    the local engine reads them: collected through the JVM, they were a Spark job,
-    pickled rows and all of them in the JVM's heap at once (2 KB an article)."""
-    import pyarrow.dataset as ds
-
-    table = ds.dataset(folder, format="parquet")
-    total = table.count_rows()
-    seqs = np.zeros(total, dtype=np.int64)
-    vectors: NDArray[np.float32] | None = None
-    filled = 0
-    for batch in table.to_batches(columns=["seq", "vector"]):
-        for seq, blob in zip(batch.column(0).to_pylist(), batch.column(1).to_pylist(), strict=True):
-            vector = st.vector_of({"vector": blob})
-            if vectors is None:
-                vectors = np.zeros((total, len(vector)), np.float32)
-            seqs[filled], vectors[filled] = seq, vector
-            filled += 1
-    if vectors is None:
-        return seqs, np.zeros((0, 1), np.float32)
-    order = np.argsort(seqs, kind="stable")
-    return seqs[order], vectors[order]
 
 
 def _links(engine: SparkEngine) -> dict[str, int]:

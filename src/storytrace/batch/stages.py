@@ -197,6 +197,31 @@ def vector_of(row: Row) -> NDArray[np.float32]:
     return from_f16(to_f16(np.frombuffer(row["vector"], dtype="<f4")))
 
 
+def read_lead_vectors(folder: Path) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
+    """Every kept article's ``seq`` and lead vector (``stages.vector_of``), in ``seq``
+    order, read from an ``articles`` table folder with pyarrow a batch at a time into arrays
+    made once (the Spark driver's way: collected through the JVM, they were a Spark job,
+    pickled rows and all of them in the JVM's heap at once, 2 KB an article)."""
+    import pyarrow.dataset as ds
+
+    table = ds.dataset(folder, format="parquet")
+    total = table.count_rows()
+    seqs = np.zeros(total, dtype=np.int64)
+    vectors: NDArray[np.float32] | None = None
+    filled = 0
+    for batch in table.to_batches(columns=["seq", "vector"]):
+        for seq, blob in zip(batch.column(0).to_pylist(), batch.column(1).to_pylist(), strict=True):
+            vector = vector_of({"vector": blob})
+            if vectors is None:
+                vectors = np.zeros((total, len(vector)), np.float32)
+            seqs[filled], vectors[filled] = seq, vector
+            filled += 1
+    if vectors is None:
+        return seqs, np.zeros((0, 1), np.float32)
+    order = np.argsort(seqs, kind="stable")
+    return seqs[order], vectors[order]
+
+
 def best_pairs(triples: Iterable[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
     """Distinct pairs (earlier, later) with their best cosine (``link_pairs``)."""
     neighbours: dict[int, list[tuple[int, float]]] = {}
