@@ -1,5 +1,6 @@
 """The batch's story neighbours: one index built once over every kept article, the HNSW
-search close to the exact one on real vectors, the same neighbours run after run and on
+search close to the exact one on real vectors, past the exact limit the search blocked by
+publication date and exact within its window, the same neighbours run after run and on
 both engines."""
 
 from __future__ import annotations
@@ -83,6 +84,65 @@ def test_exact_neighbours_survive_a_reload(
     assert loaded.search(0) == built.search(0)
 
 
+def spread_days(n: int, span: int) -> NDArray[np.int64]:
+    """``n`` publication days spread at random over ``span`` days from 2023-01-01."""
+    start = nb.day_of("2023-01-01")
+    return start + np.random.default_rng(7).integers(0, span, n).astype(np.int64)
+
+
+def brute_force(
+    seqs: NDArray[np.int64], vectors: NDArray[np.float32], days: NDArray[np.int64]
+) -> set[tuple[int, int]]:
+    """Every article's STORY_K nearest among those published within the window, from
+    the whole score matrix."""
+    scores = vectors @ vectors.T
+    scores[np.abs(days[:, None] - days[None, :]) > nb.WINDOW_DAYS] = -np.inf
+    np.fill_diagonal(scores, -np.inf)
+    pairs = set()
+    for i, row in enumerate(scores):
+        for j in np.argsort(-row)[: nb.STORY_K]:
+            if np.isfinite(row[j]):
+                pairs.add((int(min(seqs[i], seqs[j])), int(max(seqs[i], seqs[j]))))
+    return pairs
+
+
+def test_past_the_limit_the_search_is_exact_within_the_publication_window(
+    real_vectors: NDArray[np.float32], tmp_path: Path
+) -> None:
+    vectors = real_vectors[:3000]
+    seqs = np.arange(len(vectors), dtype=np.int64) * 5 + 2
+    days = spread_days(len(vectors), 90)
+    days[:40] = nb.UNDATED
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(nb, "BLOCKED_PAST", 1000)
+        search = nb.Search.build(seqs, vectors, days)
+    assert search.whole is not None
+    assert len(search.whole.seqs) == 40
+    assert len(search.sizes) == len({int(d) // nb.WINDOW_DAYS for d in days[40:]}) >= 7
+    found = [t for task in search.tasks() for t in search.search(task)]
+    day = dict(zip(seqs.tolist(), days.tolist(), strict=True))
+    dated = [(a, b) for a, b, _ in found if day[a] != nb.UNDATED]
+    assert all(day[b] != nb.UNDATED for a, b in dated)  # the undated are a block apart
+    gaps = [abs(day[a] - day[b]) for a, b in dated]
+    assert max(gaps) == nb.WINDOW_DAYS  # across slab boundaries, never past the window
+    assert set(dated) == brute_force(seqs[40:], vectors[40:], days[40:])
+    search.save(tmp_path / "search")
+    opened = nb.Search.open(tmp_path / "search")
+    assert opened.tasks() == search.tasks()
+    assert [t for task in opened.tasks() for t in opened.search(task)] == found
+
+
+def test_up_to_the_limit_dates_do_not_block(real_vectors: NDArray[np.float32]) -> None:
+    vectors = real_vectors[:1500]
+    seqs = np.arange(len(vectors), dtype=np.int64)
+    assert len(vectors) <= nb.BLOCKED_PAST
+    search = nb.Search.build(seqs, vectors, spread_days(len(vectors), 400))
+    one = nb.Neighbours.build(seqs, vectors)
+    assert search.sizes == {}
+    assert search.tasks() == [(None, 0)]
+    assert search.search((None, 0)) == one.search(0)
+
+
 def candidates(out: Path) -> list[dict[str, Any]]:
     rows = pq.read_table(out / "candidates").to_pylist()
     return sorted(rows, key=lambda r: (r["a"], r["b"], r["kind"]))
@@ -90,8 +150,9 @@ def candidates(out: Path) -> list[dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def hnsw_local(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
-    """A local batch of the ECB+ sample and the seed pair through the HNSW index (the
-    exact limit set to 0), counting how often the index was built."""
+    """A local batch of the ECB+ sample and the seed pair past the exact limit (set to
+    0): the dated articles searched in their windows, the undated in one HNSW index,
+    counting how often that index was built."""
     out = tmp_path_factory.mktemp("hnsw-local")
     builds: list[int] = []
     original = nb.BroadIndex.add
@@ -101,10 +162,14 @@ def hnsw_local(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
         original(self, keys, vectors)
 
     with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(nb, "BLOCKED_PAST", 0)
         mp.setattr(nb, "EXACT_MAX", 0)
         mp.setattr(nb.BroadIndex, "add", counted)
         report = run_batch([SAMPLE, SEED], out, BatchOptions(engine="local"))
-    assert builds == [report.articles]  # one build, over every kept article
+    published = pq.read_table(out / "articles", columns=["published"]).column(0).to_pylist()
+    undated = published.count(None)
+    assert 0 < undated < report.articles  # the sample mixes dated and undated
+    assert builds == [undated]  # one build, over the undated articles
     return out, report.articles
 
 
@@ -115,6 +180,7 @@ def test_local_batch_builds_the_index_once_and_repeats_its_neighbours(
     story = [r for r in candidates(out) if r["kind"] == "story"]
     assert len(story) >= articles  # every article has neighbours
     with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(nb, "BLOCKED_PAST", 0)
         mp.setattr(nb, "EXACT_MAX", 0)
         run_batch([SAMPLE, SEED], tmp_path, BatchOptions(engine="local"))
     assert candidates(tmp_path) == candidates(out)
@@ -128,7 +194,8 @@ def test_spark_searches_the_local_engines_index(
         pytest.skip("the Spark engine needs Java 17+ on PATH")
     out, _ = hnsw_local
     with pytest.MonkeyPatch.context() as mp:
-        # the driver builds the index, so the limit set here reaches the tasks
+        # the driver builds the index, so the limits set here reach the tasks
+        mp.setattr(nb, "BLOCKED_PAST", 0)
         mp.setattr(nb, "EXACT_MAX", 0)
         run_batch(
             [SAMPLE, SEED],

@@ -19,7 +19,7 @@ from ..errors import InputError
 from ..keys import Keyer
 from ..options import ReadOptions
 from . import stages as st
-from .neighbours import Neighbours
+from .neighbours import Search, day_of
 from .tables import arrow, write_parquet
 
 
@@ -99,14 +99,15 @@ class LocalEngine:
         }
 
     def _candidates(self) -> dict[str, int]:
-        kept = self.read("articles", "seq", "vector", "bands", "signature")
+        kept = self.read("articles", "seq", "vector", "bands", "signature", "published")
         seqs = np.array([r["seq"] for r in kept], dtype=np.int64)
+        days = np.array([day_of(r["published"]) for r in kept], dtype=np.int64)
         dim = len(kept[0]["vector"]) // 4 if kept else 1
         vectors = (
             np.stack([st.vector_of(r) for r in kept]) if kept else np.zeros((0, dim), np.float32)
         )
-        found = Neighbours.build(seqs, vectors)
-        triples = [t for chunk in range(found.chunks) for t in found.search(chunk)]
+        found = Search.build(seqs, vectors, days)
+        triples = [t for task in found.tasks() for t in found.search(task)]
         del vectors, found
         pairs = st.best_pairs(triples)
         buckets: dict[tuple[int, int], list[int]] = defaultdict(list)

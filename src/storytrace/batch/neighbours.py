@@ -1,30 +1,41 @@
-"""The batch's story neighbours: one vector index over every kept article, built once.
+"""The batch's story neighbours: each kept article's ``STORY_K`` nearest lead vectors.
 
-The stories stage links each article to its ``STORY_K`` nearest lead vectors
-(``stories.update.nearest_neighbours``). An exact search costs the square of the
-articles, so past ``EXACT_MAX`` articles the batch builds a usearch HNSW index (the
-store's default kind, with a denser graph) once, single-threaded (a threaded HNSW build
-depends on thread timing; one thread gives the same graph run after run), and every
-chunk of ``CHUNK``
-articles is searched in it. The Spark engine builds it on the driver and saves it under
-the output folder, where its tasks load it (``save``/``load``): both engines search the
-same graph. Up to ``EXACT_MAX`` articles the search is exact: cheaper than the HNSW
-build and search there, and equal to a store created with ``--index exact``. Figures:
-docs/batch.md (Scale, "The neighbour index").
+Up to ``BLOCKED_PAST`` articles one index over every kept article is searched, exactly:
+the store's own search (``stories.update.nearest_neighbours``) on the same chunks, so
+``import`` gives the stories of ``add`` (with ``--index exact``). Past it an all-pairs
+search would cost the square of the corpus, so the search is blocked by publication
+date (``Search``): a dated article's neighbours are the nearest among the articles
+published within ``WINDOW_DAYS`` of it, searched exactly in slabs of ``WINDOW_DAYS`` days
+(a task holds three slabs), so the cost per article is a few weeks of the feed, not the
+corpus. Undated articles are one block among themselves: exact up to ``EXACT_MAX``, a
+usearch HNSW graph past it (denser than the store's, built once, single-threaded: one
+thread gives the same graph run after run). Not by language: lead vectors are
+multilingual, and the neighbours across languages are how translations are found. LSH
+and fact-key candidates are never blocked. Figures: docs/batch.md (Scale).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
 
 from ..store.vectors import ExactIndex, UsearchIndex, VectorIndex
-from ..stories.update import CHUNK, nearest_neighbours
+from ..stories.update import CHUNK, STORY_K, nearest_neighbours
+
+BLOCKED_PAST = 100_000
+"""Past this many articles the search is blocked by date (see the module). Up to it
+the batch's neighbours are the store's; at 100,000 the exact search over all of them
+costs about 180 CPU s, a fifth of the run, and grows as the square; the store's default
+HNSW index there finds 0.918 of them, so a store of that size is no exact reference."""
 
 EXACT_MAX = 500_000
-"""Up to this many articles the neighbour search is exact (see the module). On the
+"""Up to this many articles an index is exact (see the module). On the
 lead vectors of a 300,000-article bench corpus (whose leads share pooled sentences, as
 reprints share text) one exact search of all chunks took 1,600 CPU s; the batch's HNSW
 graph took 700 s to build on one thread and about 3,700 CPU s to search (docs/batch.md,
@@ -43,6 +54,18 @@ finds 0.987 of the exact 30 nearest against the store graph's 0.918, for a build
 times as long (66 s against 27 s) and searches 2.3 ms a query (docs/batch.md, "The
 neighbour index"); 0.978 at 300,000, where the store graph found 0.840 (its recall falls
 with size on leads that share pooled sentences: 0.995 at 10,000)."""
+
+WINDOW_DAYS = 14
+"""Past ``EXACT_MAX`` a dated article's story neighbours are searched among the articles
+published within this many days of it: two weeks holds a story's reprints, rewrites,
+translations and follow-ups, and stories longer than that still join through their
+chains of links. At 10M articles over two years (13,700 a day) a search task holds six
+weeks of vectors, 575,000 (0.9 GB as float32)."""
+
+UNDATED = -(2**31)
+"""The day (``day_of``) of an article without a publication date."""
+
+_EPOCH = dt.date(1970, 1, 1)
 
 ARTICLES = "articles.npz"
 GRAPH = "graph.usearch"
@@ -133,3 +156,181 @@ class Neighbours:
         exact = ExactIndex(dim)
         exact.add(seqs, vectors.astype(np.float32))
         return cls(seqs, vectors, exact)
+
+
+def day_of(published: str | None) -> int:
+    """The day (since 1970-01-01) of an ``articles`` row's ``published`` (ISO 8601), or
+    ``UNDATED``: what Spark SQL computes as ``datediff(to_date(...), '1970-01-01')``."""
+    if not published:
+        return UNDATED
+    try:
+        return (dt.date.fromisoformat(published[:10]) - _EPOCH).days
+    except ValueError:
+        return UNDATED
+
+
+@dataclass(frozen=True)
+class Slab:
+    """The dated articles of one slab of ``WINDOW_DAYS`` days: ``seq``s, days and lead
+    vectors (float32), in ``seq`` order."""
+
+    seqs: NDArray[np.int64]
+    days: NDArray[np.int64]
+    vectors: NDArray[np.float32]
+
+
+def slab_of(day: int) -> int:
+    """The slab of ``WINDOW_DAYS`` days that ``day`` falls in."""
+    return day // WINDOW_DAYS
+
+
+Task = tuple[int | None, int]
+"""One unit of the search: (slab, chunk), or (None, chunk) for a chunk of the whole
+index (every article up to ``EXACT_MAX``, the undated ones past it)."""
+
+MANIFEST = "search.json"
+
+
+class Search:
+    """The stories stage's neighbour search as tasks of at most ``CHUNK`` queries: the
+    whole index's chunks, then each slab's (see the module). Slabs are read through
+    ``load_slab``, from memory (``build``) or from a folder (``open``)."""
+
+    def __init__(
+        self,
+        whole: Neighbours | None,
+        sizes: dict[int, int],
+        load_slab: Callable[[int], Slab],
+    ) -> None:
+        self.whole = whole
+        self.sizes = sizes
+        self._load_slab = load_slab
+        self._held: dict[int, Slab] = {}
+        self._window: tuple[int, Slab] | None = None
+
+    @classmethod
+    def build(
+        cls,
+        seqs: NDArray[np.int64],
+        vectors: NDArray[np.float32],
+        days: NDArray[np.int64],
+    ) -> Search:
+        """The search over ``vectors`` (keys ``seqs``, publication ``days``): one index up
+        to ``BLOCKED_PAST`` articles, blocks past it."""
+        if len(seqs) <= BLOCKED_PAST:
+            return cls(Neighbours.build(seqs, vectors), {}, _no_slabs)
+        undated = days == UNDATED
+        whole = Neighbours.build(seqs[undated], vectors[undated]) if undated.any() else None
+        slabs: dict[int, Slab] = {}
+        dated = np.flatnonzero(~undated)
+        keys = days[dated] // WINDOW_DAYS
+        for slab in np.unique(keys):
+            rows = dated[keys == slab]
+            slabs[int(slab)] = Slab(seqs[rows], days[rows], vectors[rows])
+        return cls(whole, {s: len(v.seqs) for s, v in slabs.items()}, slabs.__getitem__)
+
+    def tasks(self) -> list[Task]:
+        """Every task, the whole index's chunks first, then slab by slab."""
+        found: list[Task] = []
+        if self.whole is not None:
+            found += [(None, c) for c in range(self.whole.chunks)]
+        for slab, size in sorted(self.sizes.items()):
+            found += [(slab, c) for c in range((size + CHUNK - 1) // CHUNK)]
+        return found
+
+    def search(self, task: Task) -> list[tuple[int, int, float]]:
+        """The nearest lead vectors of one task's articles, as (earlier, later, cosine)."""
+        slab, chunk = task
+        if slab is None:
+            assert self.whole is not None
+            return self.whole.search(chunk)
+        mine = self._slab(slab)
+        start, end = chunk * CHUNK, min((chunk + 1) * CHUNK, len(mine.seqs))
+        near = self._near(slab)
+        found: list[tuple[int, int, float]] = []
+        k = min(STORY_K, len(near.seqs) - 1)
+        if k <= 0:
+            return found
+        for first in range(start, end, 256):
+            last = min(first + 256, end)
+            scores = mine.vectors[first:last] @ near.vectors.T
+            far = np.abs(mine.days[first:last, None] - near.days[None, :]) > WINDOW_DAYS
+            scores[far | (mine.seqs[first:last, None] == near.seqs[None, :])] = -np.inf
+            top = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+            for seq, row, cols in zip(mine.seqs[first:last], scores, top, strict=True):
+                for col in cols[np.isfinite(row[cols])]:
+                    other = int(near.seqs[col])
+                    found.append((min(int(seq), other), max(int(seq), other), float(row[col])))
+        return found
+
+    def _slab(self, slab: int) -> Slab:
+        """Slab ``slab``, the last few held (a task's neighbours are the next one's)."""
+        held = self._held.get(slab)
+        if held is None:
+            if len(self._held) >= 4:
+                self._held.pop(next(iter(self._held)))
+            held = self._held[slab] = self._load_slab(slab)
+        return held
+
+    def _near(self, slab: int) -> Slab:
+        """Slabs ``slab`` - 1 to ``slab`` + 1 as one, where the slab's articles look."""
+        if self._window is None or self._window[0] != slab:
+            parts = [self._slab(s) for s in (slab - 1, slab, slab + 1) if s in self.sizes]
+            joined = Slab(
+                np.concatenate([p.seqs for p in parts]),
+                np.concatenate([p.days for p in parts]),
+                np.concatenate([p.vectors for p in parts]),
+            )
+            self._window = (slab, joined)
+        return self._window[1]
+
+    def save(self, folder: Path) -> None:
+        """The whole index and every slab as files under ``folder`` (for ``open``)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        if self.whole is not None:
+            self.whole.save(folder / "whole")
+        for slab in self.sizes:
+            write_slab(folder, slab, self._slab(slab))
+        write_manifest(folder, self.sizes, whole=self.whole is not None)
+
+    @classmethod
+    def open(cls, folder: Path) -> Search:
+        """What ``save`` (or the Spark driver) wrote under ``folder``; slabs load when a
+        task needs them."""
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        whole = Neighbours.load(folder / "whole") if manifest["whole"] else None
+        sizes = {int(s): int(n) for s, n in manifest["sizes"].items()}
+        return cls(whole, sizes, lambda slab: read_slab(folder, slab))
+
+
+def _no_slabs(slab: int) -> Slab:
+    raise KeyError(f"no slab {slab}: the search is one index")
+
+
+def write_manifest(folder: Path, sizes: dict[int, int], *, whole: bool) -> None:
+    """``folder``'s manifest, written last: the slabs' sizes and whether a whole index is
+    saved under ``folder / "whole"``."""
+    text = json.dumps({"whole": whole, "sizes": {str(s): n for s, n in sorted(sizes.items())}})
+    (folder / MANIFEST).write_text(text, encoding="utf-8")
+
+
+def slab_path(folder: Path, slab: int) -> Path:
+    """Where slab ``slab``'s file is under ``folder``."""
+    return folder / f"slab-{slab}.npz"
+
+
+def write_slab(folder: Path, slab: int, data: Slab) -> None:
+    """Slab ``slab`` as one file under ``folder`` (float16 vectors, as the store keeps
+    them: the values are float16-rounded already)."""
+    with slab_path(folder, slab).open("wb") as handle:
+        np.savez(handle, seqs=data.seqs, days=data.days, vectors=data.vectors.astype(np.float16))
+
+
+def read_slab(folder: Path, slab: int) -> Slab:
+    """What ``write_slab`` wrote."""
+    with np.load(slab_path(folder, slab)) as data:
+        return Slab(
+            data["seqs"].astype(np.int64),
+            data["days"].astype(np.int64),
+            data["vectors"].astype(np.float32),
+        )

@@ -22,10 +22,9 @@ from ..errors import ConfigError, InputError, MissingDependency
 from ..events import CorpusStats
 from ..options import ReadOptions
 from ..stories.model import DERIVED
-from ..stories.update import CHUNK
+from . import neighbours as nb
 from . import spark_tasks as tasks
 from . import stages as st
-from .neighbours import Neighbours
 from .options import BatchOptions
 from .tables import TABLES, Columns, ColumnType, arrow, write_columns, write_parquet
 
@@ -267,26 +266,54 @@ NEIGHBOURS = "candidates-index"
 """The folder under ``--out`` holding the story-neighbour index while ``candidates`` runs."""
 
 
+def _save_search(engine: SparkEngine, articles: Any, folder: Path) -> None:
+    """``neighbours.Search`` saved under ``folder`` for the tasks. Up to ``BLOCKED_PAST``
+    articles the driver builds the one index (from the Parquet, never through the JVM);
+    past it the slabs are written by Spark tasks and the driver holds only the undated
+    articles' vectors."""
+    from pyspark.sql import functions as f
+
+    total = len(engine.column("articles", "seq"))
+    if total <= nb.BLOCKED_PAST:
+        seqs, vectors, days = st.read_lead_vectors(engine.out / "articles")
+        nb.Search.build(seqs, vectors, days).save(folder)
+        return
+    seqs, vectors, days = st.read_lead_vectors(engine.out / "articles", undated_only=True)
+    whole = nb.Neighbours.build(seqs, vectors) if len(seqs) else None
+    del vectors
+    if whole is not None:
+        whole.save(folder / "whole")
+    day = f.datediff(f.to_date(f.substring("published", 1, 10)), f.to_date(f.lit("1970-01-01")))
+    dated = (
+        articles.filter(f.col("published").isNotNull())
+        .select("seq", day.alias("day"), "vector")
+        .withColumn("slab", f.floor(f.col("day") / nb.WINDOW_DAYS).cast("long"))
+    )
+    sizes = {int(r[0]): int(r[1]) for r in dated.groupBy("slab").count().collect()}
+    where = str(folder)
+    by_slab = dated.repartition(max(1, len(sizes)), "slab").sortWithinPartitions("slab", "seq")
+    by_slab.foreachPartition(lambda rows: tasks.write_slabs(rows, where))
+    nb.write_manifest(folder, sizes, whole=whole is not None)
+
+
 def _candidates(engine: SparkEngine) -> dict[str, int]:
-    """Story neighbours per chunk of ``CHUNK`` articles; LSH buckets in SQL."""
+    """Story neighbours per task of ``neighbours.Search``; LSH buckets in SQL."""
     from pyspark.sql import functions as f
 
     spark = engine.spark
     sc = spark.sparkContext
     articles = engine.read("articles")
-    seqs, vectors = st.read_lead_vectors(engine.out / "articles")
-    # built once on the driver; each task loads it from the output folder (once per worker)
     folder = engine.out / NEIGHBOURS
-    Neighbours.build(seqs, vectors).save(folder)
-    del vectors
-    chunks = (len(seqs) + CHUNK - 1) // CHUNK
-    where = str(folder)
+    shutil.rmtree(folder, ignore_errors=True)
+    _save_search(engine, articles, folder)
     # each search task writes its (a, b, cosine) as Parquet, which Spark reads natively:
     # 500,000 of them at 10,000 articles no longer cross into the JVM as pickled rows
     found = engine.out / tasks.FOUND
     shutil.rmtree(found, ignore_errors=True)
-    sc.parallelize(range(chunks), max(1, chunks)).foreach(
-        lambda c: tasks.search_to_parquet(c, where, found)
+    work = list(enumerate(nb.Search.open(folder).tasks()))
+    where = str(folder)
+    sc.parallelize(work, max(1, len(work))).foreach(
+        lambda t: tasks.search_to_parquet(t[0], t[1], where, found)
     )
     if not found.exists():  # no article at all
         write_columns(found / "part-empty.parquet", tasks.FOUND_COLUMNS, [])

@@ -11,12 +11,14 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
+import numpy as np
+
 from .._blas import one_blas_thread
 from ..events import CorpusStats, decode_evidence
 from ..keys import Keyer
 from ..options import ReadOptions
+from . import neighbours as nb
 from . import stages as st
-from .neighbours import ARTICLES, Neighbours
 from .tables import Columns, write_columns, write_parquet
 
 T = TypeVar("T")
@@ -61,18 +63,44 @@ def read_to_parquet(
     write_parquet(staging / "errors" / name, "errors", errors)
 
 
-_LOADED: dict[tuple[str, int], Neighbours] = {}
+_LOADED: dict[tuple[str, int], nb.Search] = {}
 
 
-def neighbours_in(folder: str) -> Neighbours:
-    """The index the driver saved in ``folder``, loaded once per worker process (and
-    again when a later run saved a new one)."""
-    stamp = os.stat(Path(folder) / ARTICLES).st_mtime_ns
+def search_in(folder: str) -> nb.Search:
+    """The search the driver saved in ``folder``, opened once per worker process (and
+    again when a later run saved a new one), so its slabs stay loaded between tasks."""
+    stamp = os.stat(Path(folder) / nb.MANIFEST).st_mtime_ns
     found = _LOADED.get((folder, stamp))
     if found is None:
         _LOADED.clear()
-        found = _LOADED[(folder, stamp)] = Neighbours.load(Path(folder))
+        found = _LOADED[(folder, stamp)] = nb.Search.open(Path(folder))
     return found
+
+
+def write_slabs(rows: Iterable[Any], folder: str) -> None:
+    """One partition's dated articles, sorted by slab and ``seq``, as one file per slab
+    (``neighbours.write_slab``; a Spark task)."""
+    current: int | None = None
+    seqs: list[int] = []
+    days: list[int] = []
+    vectors: list[Any] = []
+
+    def flush() -> None:
+        if current is not None:
+            nb.write_slab(
+                Path(folder),
+                current,
+                nb.Slab(np.array(seqs, np.int64), np.array(days, np.int64), np.stack(vectors)),
+            )
+
+    for row in rows:
+        if row["slab"] != current:
+            flush()
+            current, seqs, days, vectors = row["slab"], [], [], []
+        seqs.append(row["seq"])
+        days.append(row["day"])
+        vectors.append(st.vector_of({"vector": bytes(row["vector"])}))
+    flush()
 
 
 FOUND = "candidates-found"
@@ -82,13 +110,13 @@ find (removed when the candidates stage completes)."""
 FOUND_COLUMNS: Columns = (("a", "long"), ("b", "long"), ("cosine", "double"))
 
 
-def search_to_parquet(chunk: int, folder: str, found: Path) -> None:
-    """The story neighbours of chunk ``chunk`` (``Neighbours.search``) as a Parquet file
-    under ``found`` (a Spark task)."""
+def search_to_parquet(index: int, task: nb.Task, folder: str, found: Path) -> None:
+    """The story neighbours of one task of the search (``neighbours.Search.search``) as
+    Parquet file ``index`` under ``found`` (a Spark task)."""
     with one_blas_thread():
-        triples = neighbours_in(folder).search(chunk)
+        triples = search_in(folder).search(task)
     rows = [{"a": a, "b": b, "cosine": c} for a, b, c in triples]
-    write_columns(found / f"part-{chunk:05d}.parquet", FOUND_COLUMNS, rows)
+    write_columns(found / f"part-{index:05d}.parquet", FOUND_COLUMNS, rows)
 
 
 SCORED = "links-scored"

@@ -40,6 +40,7 @@ from ..store.records import article_from_record, article_to_record
 from ..stories.model import DERIVED
 from ..stories.update import link_pairs, worth_verifying
 from ..verify import pair_encoder
+from .neighbours import day_of
 from .parquet import is_parquet, read_parquet
 from .tables import SEQ_BITS
 
@@ -197,29 +198,36 @@ def vector_of(row: Row) -> NDArray[np.float32]:
     return from_f16(to_f16(np.frombuffer(row["vector"], dtype="<f4")))
 
 
-def read_lead_vectors(folder: Path) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
-    """Every kept article's ``seq`` and lead vector (``stages.vector_of``), in ``seq``
-    order, read from an ``articles`` table folder with pyarrow a batch at a time into arrays
-    made once (the Spark driver's way: collected through the JVM, they were a Spark job,
-    pickled rows and all of them in the JVM's heap at once, 2 KB an article)."""
+def read_lead_vectors(
+    folder: Path, *, undated_only: bool = False
+) -> tuple[NDArray[np.int64], NDArray[np.float32], NDArray[np.int64]]:
+    """Every kept article's ``seq``, lead vector (``stages.vector_of``) and publication
+    day (``neighbours.day_of``), in ``seq`` order (only the undated articles' if
+    ``undated_only``), read from an ``articles`` table folder with pyarrow a batch at a
+    time into arrays made once (the Spark driver's way: collected through the JVM, they
+    were a Spark job, pickled rows and all of them in the JVM's heap at once, 2 KB an
+    article)."""
     import pyarrow.dataset as ds
 
     table = ds.dataset(folder, format="parquet")
-    total = table.count_rows()
+    where = ds.field("published").is_null() if undated_only else None
+    total = table.count_rows(filter=where)
     seqs = np.zeros(total, dtype=np.int64)
+    days = np.zeros(total, dtype=np.int64)
     vectors: NDArray[np.float32] | None = None
     filled = 0
-    for batch in table.to_batches(columns=["seq", "vector"]):
-        for seq, blob in zip(batch.column(0).to_pylist(), batch.column(1).to_pylist(), strict=True):
+    for batch in table.to_batches(columns=["seq", "vector", "published"], filter=where):
+        for seq, blob, published in zip(*(c.to_pylist() for c in batch.columns), strict=True):
             vector = vector_of({"vector": blob})
             if vectors is None:
                 vectors = np.zeros((total, len(vector)), np.float32)
             seqs[filled], vectors[filled] = seq, vector
+            days[filled] = day_of(published)
             filled += 1
     if vectors is None:
-        return seqs, np.zeros((0, 1), np.float32)
+        return seqs, np.zeros((0, 1), np.float32), days
     order = np.argsort(seqs, kind="stable")
-    return seqs[order], vectors[order]
+    return seqs[order], vectors[order], days[order]
 
 
 def best_pairs(triples: Iterable[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
