@@ -15,9 +15,13 @@ copied for every chunk of ``CHUNK``, then searched), timed on ``--sample-chunks`
 and multiplied by the number of chunks; "exact once s" the same with the exact index
 built once; "HNSW build s" and "HNSW search s" ``Neighbours.build``'s usearch index,
 forced to HNSW at every size (one thread; the search timed on the sampled chunks and
-multiplied likewise); "batch's index" the one the batch uses at that size (exact up
-to ``EXACT_MAX``); "recall" the share of the exact 30 nearest (query, neighbour) pairs
-the HNSW search finds, over the sampled chunks' queries.
+multiplied likewise; ``--no-hnsw`` skips them); "recall" the share of the exact 30
+nearest (query, neighbour) pairs the HNSW search finds, over the sampled chunks'
+queries; "blocked s" every task of the search blocked by publication date
+(``neighbours.Search`` forced past ``BLOCKED_PAST``, on the articles' own dates; with
+random vectors, dates spread over two years) and "blocked pairs kept" the share of the
+exact pairs of the sampled chunks it keeps (those within ``WINDOW_DAYS``); "batch's
+search" the one the batch uses at that size (one exact index up to ``BLOCKED_PAST``).
 """
 
 from __future__ import annotations
@@ -30,16 +34,27 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from storytrace.batch.neighbours import EXACT_MAX, Neighbours
+from storytrace.batch import neighbours as nb
+from storytrace.batch.neighbours import Neighbours
 from storytrace.batch.stages import read_lead_vectors
 from storytrace.store.vectors import ExactIndex
 from storytrace.stories.update import CHUNK, STORY_K, nearest_neighbours
 
 
-def batch_vectors(articles: Path) -> NDArray[np.float32]:
-    """The lead vectors of a batch's ``articles`` table, in ``seq`` order
-    (``stages.read_lead_vectors``)."""
-    return read_lead_vectors(articles)[1]
+def batch_vectors(articles: Path) -> tuple[NDArray[np.float32], NDArray[np.int64]]:
+    """The lead vectors and publication days of a batch's ``articles`` table, in ``seq``
+    order (``stages.read_lead_vectors``)."""
+    _, vectors, days = read_lead_vectors(articles)
+    return vectors, days
+
+
+def days_for(base: NDArray[np.int64] | None, n: int) -> NDArray[np.int64]:
+    """``n`` publication days: ``base`` repeated past its end, or spread at random over
+    two years."""
+    if base is None:
+        start = nb.day_of("2023-01-01")
+        return start + np.random.default_rng(7).integers(0, 730, n).astype(np.int64)
+    return np.resize(base, n)
 
 
 def vectors_for(base: NDArray[np.float32] | None, n: int, noise: float) -> NDArray[np.float32]:
@@ -66,7 +81,13 @@ def old_chunk(seqs: NDArray[np.int64], vectors: NDArray[np.float32], chunk: int)
     nearest_neighbours(index, [int(s) for s in seqs[start:end]], vectors[start:end])
 
 
-def measure(vectors: NDArray[np.float32], sample: list[int]) -> dict[str, float | int | str]:
+def pairs(triples: list[tuple[int, int, float]]) -> set[tuple[int, int]]:
+    return {(a, b) for a, b, _ in triples}
+
+
+def measure(
+    vectors: NDArray[np.float32], days: NDArray[np.int64], sample: list[int], *, hnsw: bool
+) -> dict[str, float | int | str]:
     n = len(vectors)
     seqs = np.arange(n, dtype=np.int64)
     chunks = (n + CHUNK - 1) // CHUNK
@@ -77,29 +98,37 @@ def measure(vectors: NDArray[np.float32], sample: list[int]) -> dict[str, float 
     old = (time.perf_counter() - t0) / len(sample) * chunks
     t0 = time.perf_counter()
     exact = Neighbours.build(seqs, vectors, exact_max=n)
-    truth = {c: exact.search(c) for c in sample}
+    truth = {c: pairs(exact.search(c)) for c in sample}
     once = (time.perf_counter() - t0) / len(sample) * chunks
-    t0 = time.perf_counter()
-    built = Neighbours.build(seqs, vectors, exact_max=0)
-    build = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    found = {c: built.search(c) for c in sample}
-    search = (time.perf_counter() - t0) / len(sample) * chunks
-    hits = total = 0
-    for c in sample:
-        want = {(a, b) for a, b, _ in truth[c]}
-        got = {(a, b) for a, b, _ in found[c]}
-        hits += len(want & got)
-        total += len(want)
-    return {
+    row: dict[str, float | int | str] = {
         "vectors": n,
-        "default": "exact" if n <= EXACT_MAX else "usearch",
+        "default": "exact" if n <= nb.BLOCKED_PAST else "blocked by date",
         "old exact s": old,
         "exact once s": once,
-        "build s": build,
-        "search s": search,
-        "recall": hits / total,
     }
+    want = set().union(*truth.values())
+    if hnsw:
+        t0 = time.perf_counter()
+        built = Neighbours.build(seqs, vectors, exact_max=0)
+        row["build s"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        found = set().union(*(pairs(built.search(c)) for c in sample))
+        row["search s"] = (time.perf_counter() - t0) / len(sample) * chunks
+        row["recall"] = len(want & found) / len(want)
+    saved, nb.BLOCKED_PAST = nb.BLOCKED_PAST, 0
+    try:
+        t0 = time.perf_counter()
+        search = nb.Search.build(seqs, vectors, days)
+        blocked = set().union(*(pairs(search.search(t)) for t in search.tasks()))
+        row["blocked s"] = time.perf_counter() - t0
+    finally:
+        nb.BLOCKED_PAST = saved
+    row["kept"] = len(want & blocked) / len(want)
+    return row
+
+
+def cell(row: dict[str, float | int | str], key: str, form: str) -> str:
+    return format(row[key], form) if key in row else "-"
 
 
 def main() -> None:
@@ -108,24 +137,30 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000,300000")
     parser.add_argument("--noise", type=float, default=0.02)
     parser.add_argument("--sample-chunks", type=int, default=3)
+    parser.add_argument("--no-hnsw", action="store_true", help="skip the HNSW columns")
     args = parser.parse_args()
-    base = batch_vectors(args.articles) if args.articles else None
+    base, base_days = batch_vectors(args.articles) if args.articles else (None, None)
     kind = "random unit vectors"
     if base is not None:
         kind = f"{len(base):,} real lead vectors from {args.articles}"
     print(f"vectors: {kind}; k = {STORY_K}, chunk = {CHUNK}", flush=True)
-    head = "vectors|batch's index|old exact s|exact once s|HNSW build s|HNSW search s|recall"
+    head = (
+        "vectors|batch's search|old exact s|exact once s|HNSW build s|HNSW search s|recall"
+        "|blocked s|blocked pairs kept"
+    )
     print("| " + head.replace("|", " | ") + " |")
     print("|---" * (head.count("|") + 1) + "|")
     for size in (int(s) for s in args.sizes.split(",")):
         vectors = vectors_for(base, size, args.noise)
+        days = days_for(base_days, size)
         chunks = (size + CHUNK - 1) // CHUNK
         sample = sorted({int(c) for c in np.linspace(0, chunks - 1, args.sample_chunks)})
-        row = measure(vectors, sample)
+        row = measure(vectors, days, sample, hnsw=not args.no_hnsw)
         print(
             f"| {size:,} | {row['default']} | {row['old exact s']:.1f} "
-            f"| {row['exact once s']:.1f} | {row['build s']:.1f} | {row['search s']:.1f} "
-            f"| {row['recall']:.4f} |",
+            f"| {row['exact once s']:.1f} | {cell(row, 'build s', '.1f')} "
+            f"| {cell(row, 'search s', '.1f')} | {cell(row, 'recall', '.4f')} "
+            f"| {row['blocked s']:.1f} | {row['kept']:.3f} |",
             flush=True,
         )
     sys.stdout.flush()

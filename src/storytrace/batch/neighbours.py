@@ -11,7 +11,7 @@ corpus. Undated articles are one block among themselves: exact up to ``EXACT_MAX
 usearch HNSW graph past it (denser than the store's, built once, single-threaded: one
 thread gives the same graph run after run). Not by language: lead vectors are
 multilingual, and the neighbours across languages are how translations are found. LSH
-and fact-key candidates are never blocked. Figures: docs/batch.md (Scale).
+candidates are never blocked. Figures: docs/batch.md (Scale).
 """
 
 from __future__ import annotations
