@@ -224,6 +224,23 @@ def test_fetch_reads_the_linked_page_from_a_canned_response(
     assert articles[0].outlet == "Example Site"
 
 
+def test_a_failed_fetch_names_the_url_and_the_status_with_its_meaning(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import urllib.error
+
+    class Opener:
+        def open(self, request: Any, timeout: float) -> None:
+            raise urllib.error.HTTPError(request.full_url, 404, "Gone \x1b[2J", {}, None)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fetch, "_opener", Opener)
+    url = "https://news.example.com/story-9"
+    with pytest.raises(InputError) as caught:
+        fetch.fetch_url(url, source="links.rss#entry=3", max_bytes=1000)
+    assert str(caught.value) == f"links.rss#entry=3: could not fetch {url}: HTTP 404 Not Found"
+    assert fetch.status_text(599) == "HTTP 599"
+
+
 def test_fetch_refuses_other_schemes() -> None:
     with pytest.raises(InputError, match="http"):
         fetch.fetch_url("file:///etc/passwd", source="f#entry=1", max_bytes=1000)

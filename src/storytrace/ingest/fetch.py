@@ -49,8 +49,19 @@ def fetch_url(url: str, *, source: str, max_bytes: int) -> tuple[bytes, str | No
     """
     got = fetch_response(url, source=source, max_bytes=max_bytes)
     if got.status >= 400:
-        raise InputError(source, f"could not fetch {url}: HTTP {got.status}")
+        raise InputError(source, f"could not fetch {url}: {status_text(got.status)}")
     return got.body, got.charset
+
+
+def status_text(status: int) -> str:
+    """ "HTTP 404 Not Found": the code with its standard phrase (not the server's, which
+    is untrusted text), or the bare code when it has none."""
+    import http
+
+    try:
+        return f"HTTP {status} {http.HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"HTTP {status}"
 
 
 def fetch_response(
