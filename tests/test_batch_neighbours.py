@@ -204,3 +204,27 @@ def test_spark_searches_the_local_engines_index(
         )
     assert candidates(tmp_path) == candidates(out)
     assert not (tmp_path / "candidates-index").exists()  # removed with the stage done
+
+
+def test_spark_writes_and_searches_the_slabs_of_a_dated_corpus(tmp_path: Path) -> None:
+    """Every article dated (no whole index at all): the Spark tasks write the slabs the
+    search reads, and find what the local engine finds."""
+    pytest.importorskip("pyspark", reason="the Spark engine needs the spark extra")
+    if shutil.which("java") is None:
+        pytest.skip("the Spark engine needs Java 17+ on PATH")
+    dated = tmp_path / "dated.jsonl"
+    rows = [json.loads(line) for line in SAMPLE.read_text(encoding="utf-8").splitlines()]
+    days = spread_days(len(rows), 45)
+    start = nb.dt.date(1970, 1, 1)
+    for row, day in zip(rows, days.tolist(), strict=True):
+        row["published"] = (start + nb.dt.timedelta(days=day)).isoformat()
+    dated.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(nb, "BLOCKED_PAST", 0)
+        outs = {"local": tmp_path / "local", "spark": tmp_path / "spark"}
+        run_batch([dated], outs["local"], BatchOptions(engine="local"))
+        spark = BatchOptions(engine="spark", master="local[2]", shuffle_partitions=2)
+        run_batch([dated], outs["spark"], spark)
+    story = [r for r in candidates(outs["local"]) if r["kind"] == "story"]
+    assert len(story) >= len(rows)
+    assert candidates(outs["spark"]) == candidates(outs["local"])

@@ -172,16 +172,11 @@ def day_of(published: str | None) -> int:
 @dataclass(frozen=True)
 class Slab:
     """The dated articles of one slab of ``WINDOW_DAYS`` days: ``seq``s, days and lead
-    vectors (float32), in ``seq`` order."""
+    vectors (float32), in order of day, then ``seq``."""
 
     seqs: NDArray[np.int64]
     days: NDArray[np.int64]
     vectors: NDArray[np.float32]
-
-
-def slab_of(day: int) -> int:
-    """The slab of ``WINDOW_DAYS`` days that ``day`` falls in."""
-    return day // WINDOW_DAYS
 
 
 Task = tuple[int | None, int]
@@ -193,20 +188,29 @@ MANIFEST = "search.json"
 
 class Search:
     """The stories stage's neighbour search as tasks of at most ``CHUNK`` queries: the
-    whole index's chunks, then each slab's (see the module). Slabs are read through
-    ``load_slab``, from memory (``build``) or from a folder (``open``)."""
+    whole index's chunks, then each slab's (see the module). The whole index and the
+    slabs are loaded when a task needs them: from memory (``build``) or from a folder
+    (``open``), where the driver only counts the tasks."""
 
     def __init__(
         self,
-        whole: Neighbours | None,
+        whole: tuple[int, Callable[[], Neighbours]] | None,
         sizes: dict[int, int],
         load_slab: Callable[[int], Slab],
     ) -> None:
-        self.whole = whole
+        self._whole_size, self._load_whole = whole or (0, _no_index)
+        self._whole: Neighbours | None = None
         self.sizes = sizes
         self._load_slab = load_slab
         self._held: dict[int, Slab] = {}
         self._window: tuple[int, Slab] | None = None
+
+    @property
+    def whole(self) -> Neighbours | None:
+        """The one index (every article, or past ``BLOCKED_PAST`` the undated ones)."""
+        if self._whole is None and self._whole_size:
+            self._whole = self._load_whole()
+        return self._whole
 
     @classmethod
     def build(
@@ -218,22 +222,23 @@ class Search:
         """The search over ``vectors`` (keys ``seqs``, publication ``days``): one index up
         to ``BLOCKED_PAST`` articles, blocks past it."""
         if len(seqs) <= BLOCKED_PAST:
-            return cls(Neighbours.build(seqs, vectors), {}, _no_slabs)
+            one = Neighbours.build(seqs, vectors)
+            return cls((len(seqs), lambda: one), {}, _no_slabs)
         undated = days == UNDATED
-        whole = Neighbours.build(seqs[undated], vectors[undated]) if undated.any() else None
+        apart = Neighbours.build(seqs[undated], vectors[undated])
+        whole = (len(apart.seqs), lambda: apart)
         slabs: dict[int, Slab] = {}
         dated = np.flatnonzero(~undated)
         keys = days[dated] // WINDOW_DAYS
         for slab in np.unique(keys):
             rows = dated[keys == slab]
+            rows = rows[np.lexsort((seqs[rows], days[rows]))]
             slabs[int(slab)] = Slab(seqs[rows], days[rows], vectors[rows])
         return cls(whole, {s: len(v.seqs) for s, v in slabs.items()}, slabs.__getitem__)
 
     def tasks(self) -> list[Task]:
         """Every task, the whole index's chunks first, then slab by slab."""
-        found: list[Task] = []
-        if self.whole is not None:
-            found += [(None, c) for c in range(self.whole.chunks)]
+        found: list[Task] = [(None, c) for c in range((self._whole_size + CHUNK - 1) // CHUNK)]
         for slab, size in sorted(self.sizes.items()):
             found += [(slab, c) for c in range((size + CHUNK - 1) // CHUNK)]
         return found
@@ -248,19 +253,25 @@ class Search:
         start, end = chunk * CHUNK, min((chunk + 1) * CHUNK, len(mine.seqs))
         near = self._near(slab)
         found: list[tuple[int, int, float]] = []
-        k = min(STORY_K, len(near.seqs) - 1)
-        if k <= 0:
-            return found
         for first in range(start, end, 256):
             last = min(first + 256, end)
-            scores = mine.vectors[first:last] @ near.vectors.T
-            far = np.abs(mine.days[first:last, None] - near.days[None, :]) > WINDOW_DAYS
-            scores[far | (mine.seqs[first:last, None] == near.seqs[None, :])] = -np.inf
+            # rows are in day order: the block's queries span a few days, and only the
+            # articles within the window of one of them are scored
+            lows = np.searchsorted(near.days, mine.days[first:last] - WINDOW_DAYS, "left")
+            highs = np.searchsorted(near.days, mine.days[first:last] + WINDOW_DAYS, "right")
+            base = int(lows[0])
+            scores = mine.vectors[first:last] @ near.vectors[base : int(highs[-1])].T
+            for row, (low, high) in enumerate(zip(lows - base, highs - base, strict=True)):
+                scores[row, :low] = -np.inf
+                scores[row, high:] = -np.inf
+            scores[mine.seqs[first:last, None] == near.seqs[None, base : int(highs[-1])]] = -np.inf
+            k = min(STORY_K, scores.shape[1])
             top = np.argpartition(-scores, k - 1, axis=1)[:, :k]
-            for seq, row, cols in zip(mine.seqs[first:last], scores, top, strict=True):
-                for col in cols[np.isfinite(row[cols])]:
-                    other = int(near.seqs[col])
-                    found.append((min(int(seq), other), max(int(seq), other), float(row[col])))
+            for seq, row_scores, cols in zip(mine.seqs[first:last], scores, top, strict=True):
+                for col in cols[np.isfinite(row_scores[cols])]:
+                    other = int(near.seqs[base + col])
+                    pair = (min(int(seq), other), max(int(seq), other))
+                    found.append((*pair, float(row_scores[col])))
         return found
 
     def _slab(self, slab: int) -> Slab:
@@ -288,17 +299,17 @@ class Search:
         """The whole index and every slab as files under ``folder`` (for ``open``)."""
         folder.mkdir(parents=True, exist_ok=True)
         if self.whole is not None:
-            self.whole.save(folder / "whole")
+            self.whole.save(folder / WHOLE)
         for slab in self.sizes:
             write_slab(folder, slab, self._slab(slab))
-        write_manifest(folder, self.sizes, whole=self.whole is not None)
+        write_manifest(folder, self.sizes, whole=self._whole_size)
 
     @classmethod
     def open(cls, folder: Path) -> Search:
         """What ``save`` (or the Spark driver) wrote under ``folder``; slabs load when a
         task needs them."""
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-        whole = Neighbours.load(folder / "whole") if manifest["whole"] else None
+        whole = (int(manifest["whole"]), lambda: Neighbours.load(folder / WHOLE))
         sizes = {int(s): int(n) for s, n in manifest["sizes"].items()}
         return cls(whole, sizes, lambda slab: read_slab(folder, slab))
 
@@ -307,9 +318,17 @@ def _no_slabs(slab: int) -> Slab:
     raise KeyError(f"no slab {slab}: the search is one index")
 
 
-def write_manifest(folder: Path, sizes: dict[int, int], *, whole: bool) -> None:
-    """``folder``'s manifest, written last: the slabs' sizes and whether a whole index is
-    saved under ``folder / "whole"``."""
+def _no_index() -> Neighbours:
+    raise KeyError("no whole index: every article is dated")
+
+
+WHOLE = "whole"
+"""The folder, under a saved search's, of its whole index (``Neighbours.save``)."""
+
+
+def write_manifest(folder: Path, sizes: dict[int, int], *, whole: int) -> None:
+    """``folder``'s manifest, written last: the slabs' sizes and the size of the whole
+    index saved under ``folder / WHOLE`` (0: none)."""
     text = json.dumps({"whole": whole, "sizes": {str(s): n for s, n in sorted(sizes.items())}})
     (folder / MANIFEST).write_text(text, encoding="utf-8")
 

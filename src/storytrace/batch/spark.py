@@ -278,11 +278,11 @@ def _save_search(engine: SparkEngine, articles: Any, folder: Path) -> None:
         seqs, vectors, days = st.read_lead_vectors(engine.out / "articles")
         nb.Search.build(seqs, vectors, days).save(folder)
         return
+    folder.mkdir(parents=True)
     seqs, vectors, days = st.read_lead_vectors(engine.out / "articles", undated_only=True)
-    whole = nb.Neighbours.build(seqs, vectors) if len(seqs) else None
+    if len(seqs):
+        nb.Neighbours.build(seqs, vectors).save(folder / nb.WHOLE)
     del vectors
-    if whole is not None:
-        whole.save(folder / "whole")
     day = f.datediff(f.to_date(f.substring("published", 1, 10)), f.to_date(f.lit("1970-01-01")))
     dated = (
         articles.filter(f.col("published").isNotNull())
@@ -291,9 +291,11 @@ def _save_search(engine: SparkEngine, articles: Any, folder: Path) -> None:
     )
     sizes = {int(r[0]): int(r[1]) for r in dated.groupBy("slab").count().collect()}
     where = str(folder)
-    by_slab = dated.repartition(max(1, len(sizes)), "slab").sortWithinPartitions("slab", "seq")
+    by_slab = dated.repartition(max(1, len(sizes)), "slab").sortWithinPartitions(
+        "slab", "day", "seq"
+    )
     by_slab.foreachPartition(lambda rows: tasks.write_slabs(rows, where))
-    nb.write_manifest(folder, sizes, whole=whole is not None)
+    nb.write_manifest(folder, sizes, whole=len(seqs))
 
 
 def _candidates(engine: SparkEngine) -> dict[str, int]:

@@ -78,7 +78,7 @@ def search_in(folder: str) -> nb.Search:
 
 
 def write_slabs(rows: Iterable[Any], folder: str) -> None:
-    """One partition's dated articles, sorted by slab and ``seq``, as one file per slab
+    """One partition's dated articles, sorted by slab, day and ``seq``, as one file per slab
     (``neighbours.write_slab``; a Spark task)."""
     current: int | None = None
     seqs: list[int] = []
