@@ -194,11 +194,11 @@ class Search:
 
     def __init__(
         self,
-        whole: tuple[int, Callable[[], Neighbours]] | None,
+        whole: tuple[int, Callable[[], Neighbours]],
         sizes: dict[int, int],
         load_slab: Callable[[int], Slab],
     ) -> None:
-        self._whole_size, self._load_whole = whole or (0, _no_index)
+        self._whole_size, self._load_whole = whole
         self._whole: Neighbours | None = None
         self.sizes = sizes
         self._load_slab = load_slab
@@ -218,10 +218,12 @@ class Search:
         seqs: NDArray[np.int64],
         vectors: NDArray[np.float32],
         days: NDArray[np.int64],
+        *,
+        blocked_past: int | None = None,
     ) -> Search:
         """The search over ``vectors`` (keys ``seqs``, publication ``days``): one index up
-        to ``BLOCKED_PAST`` articles, blocks past it."""
-        if len(seqs) <= BLOCKED_PAST:
+        to ``blocked_past`` articles (``BLOCKED_PAST`` unless told), blocks past it."""
+        if len(seqs) <= (BLOCKED_PAST if blocked_past is None else blocked_past):
             one = Neighbours.build(seqs, vectors)
             return cls((len(seqs), lambda: one), {}, _no_slabs)
         undated = days == UNDATED
@@ -316,10 +318,6 @@ class Search:
 
 def _no_slabs(slab: int) -> Slab:
     raise KeyError(f"no slab {slab}: the search is one index")
-
-
-def _no_index() -> Neighbours:
-    raise KeyError("no whole index: every article is dated")
 
 
 WHOLE = "whole"

@@ -1,7 +1,8 @@
 """The Spark engine: the batch stages as Spark jobs, each Python step through ``stages``.
 
-Reading and keys run one task per input file, the story neighbours one task per
-``CHUNK`` of articles (searched in one index the driver built), link scoring and
+Reading and keys run one task per input file, the story neighbours one task of
+``neighbours.Search`` each (one index the driver built, or past ``BLOCKED_PAST`` slabs
+of dates that tasks write), link scoring and
 ``compare`` per partition of pairs, the clustering one task per strong-link component;
 grouping, dedup, joins and the components of the strong links (star joins) are Spark SQL.
 The read, search and scoring tasks write their rows as Parquet, which Spark reads natively
@@ -88,6 +89,13 @@ class SparkEngine:
     def write(self, name: str, df: Any) -> None:
         """Write ``df`` as table ``name``."""
         df.write.mode("overwrite").parquet(str(self.out / name))
+
+    def rows(self, name: str) -> int:
+        """How many rows table ``name`` has, from its Parquet footers (no Spark job, no
+        column read)."""
+        import pyarrow.dataset as ds
+
+        return int(ds.dataset(self.out / name, format="parquet").count_rows())
 
     def column(self, name: str, column: str) -> list[Any]:
         """One column of table ``name`` as written, read on the driver with pyarrow: for
@@ -256,7 +264,7 @@ def _articles(engine: SparkEngine) -> dict[str, int]:
     kinds = Counter(engine.column("errors", "kind"))
     return {
         "inputs": len(files),
-        "articles": len(engine.column("articles", "seq")),
+        "articles": engine.rows("articles"),
         "duplicates": int(kinds.get("duplicate", 0)),
         "errors": int(kinds.get("error", 0)),
     }
@@ -273,7 +281,7 @@ def _save_search(engine: SparkEngine, articles: Any, folder: Path) -> None:
     articles' vectors."""
     from pyspark.sql import functions as f
 
-    total = len(engine.column("articles", "seq"))
+    total = engine.rows("articles")
     if total <= nb.BLOCKED_PAST:
         seqs, vectors, days = st.read_lead_vectors(engine.out / "articles")
         nb.Search.build(seqs, vectors, days).save(folder)
@@ -435,8 +443,8 @@ def _links(engine: SparkEngine) -> dict[str, int]:
     )
     shutil.rmtree(staging, ignore_errors=True)
     return {
-        "links": len(engine.column("links", "a")),
-        "verified": len(engine.column("versions", "a")),
+        "links": engine.rows("links"),
+        "verified": engine.rows("versions"),
     }
 
 
